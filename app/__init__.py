@@ -1,0 +1,1 @@
+"""Roster: a workspace service whose member list an identity provider can drive over SCIM 2.0."""

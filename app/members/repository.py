@@ -1,0 +1,156 @@
+"""Every query on members, their e-mails and phone numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from uuid import UUID
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.enums import MemberStatus, Role
+from app.groups.models import GroupMembership
+from app.members.models import Member, MemberEmail
+from app.orm import fold
+
+
+def _with_contacts(stmt: Select[tuple[Member]]) -> Select[tuple[Member]]:
+    return stmt.options(selectinload(Member.emails), selectinload(Member.phone_numbers))
+
+
+class MemberRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, workspace_id: UUID, member_id: UUID, *, contacts: bool = True) -> Member | None:
+        stmt = select(Member).where(Member.workspace_id == workspace_id, Member.id == member_id)
+        return self.session.scalars(_with_contacts(stmt) if contacts else stmt).one_or_none()
+
+    def get_by_user_name(self, workspace_id: UUID, user_name: str) -> Member | None:
+        stmt = select(Member).where(
+            Member.workspace_id == workspace_id, Member.user_name_key == fold(user_name)
+        )
+        return self.session.scalars(_with_contacts(stmt)).one_or_none()
+
+    def find_removed_by_external_id(self, workspace_id: UUID, external_id: str) -> Member | None:
+        stmt = (
+            select(Member)
+            .where(
+                Member.workspace_id == workspace_id,
+                Member.external_id == external_id,
+                Member.status == MemberStatus.REMOVED,
+            )
+            .order_by(Member.updated_at.desc())
+            .limit(1)
+        )
+        return self.session.scalars(_with_contacts(stmt)).first()
+
+    def find_unmanaged_by_email(self, workspace_id: UUID, email: str) -> list[Member]:
+        stmt = (
+            select(Member)
+            .join(MemberEmail, MemberEmail.member_id == Member.id)
+            .where(
+                MemberEmail.workspace_id == workspace_id,
+                MemberEmail.value_key == fold(email),
+                Member.scim_managed.is_(False),
+                Member.status != MemberStatus.REMOVED,
+            )
+            .distinct()
+        )
+        return list(self.session.scalars(_with_contacts(stmt)))
+
+    def by_email(self, workspace_id: UUID, email: str) -> Member | None:
+        """The live member whose e-mail (or user name) is ``email``: used by sign-in."""
+        key = fold(email)
+        stmt = (
+            select(Member)
+            .where(
+                Member.workspace_id == workspace_id,
+                Member.status != MemberStatus.REMOVED,
+                or_(
+                    Member.user_name_key == key,
+                    exists().where(MemberEmail.member_id == Member.id, MemberEmail.value_key == key),
+                ),
+            )
+            .order_by(Member.created_at)
+            .limit(1)
+        )
+        return self.session.scalars(_with_contacts(stmt)).first()
+
+    def count_active_owners(self, workspace_id: UUID, *, excluding: UUID | None = None) -> int:
+        stmt = select(func.count()).where(
+            Member.workspace_id == workspace_id,
+            Member.role == Role.OWNER,
+            Member.status == MemberStatus.ACTIVE,
+        )
+        if excluding is not None:
+            stmt = stmt.where(Member.id != excluding)
+        return self.session.scalar(stmt) or 0
+
+    def add(self, member: Member) -> Member:
+        self.session.add(member)
+        self.session.flush()
+        return member
+
+    def page(
+        self,
+        workspace_id: UUID,
+        *,
+        search: str | None = None,
+        statuses: Sequence[MemberStatus] = (),
+        group_id: UUID | None = None,
+        after: tuple[str, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[Member]:
+        """A page in (sort_key, id) order: keyset pagination stays fast at any depth."""
+        stmt = select(Member).where(Member.workspace_id == workspace_id)
+        if statuses:
+            stmt = stmt.where(Member.status.in_(list(statuses)))
+        if search:
+            like = f"%{_escape_like(fold(search))}%"
+            stmt = stmt.where(
+                or_(
+                    Member.sort_key.like(like, escape="\\"),
+                    Member.user_name_key.like(like, escape="\\"),
+                    exists().where(
+                        MemberEmail.member_id == Member.id, MemberEmail.value_key.like(like, escape="\\")
+                    ),
+                )
+            )
+        if group_id is not None:
+            stmt = stmt.where(
+                exists().where(GroupMembership.member_id == Member.id, GroupMembership.group_id == group_id)
+            )
+        if after is not None:
+            key, last_id = after
+            stmt = stmt.where(or_(Member.sort_key > key, and_(Member.sort_key == key, Member.id > last_id)))
+        stmt = stmt.order_by(Member.sort_key, Member.id).limit(limit)
+        return list(self.session.scalars(_with_contacts(stmt)))
+
+    def many(self, workspace_id: UUID, member_ids: Iterable[UUID]) -> dict[UUID, Member]:
+        ids = list(member_ids)
+        if not ids:
+            return {}
+        stmt = select(Member).where(Member.workspace_id == workspace_id, Member.id.in_(ids))
+        return {m.id: m for m in self.session.scalars(_with_contacts(stmt))}
+
+    def existing_ids(self, workspace_id: UUID, member_ids: Iterable[UUID]) -> set[UUID]:
+        """The ids among ``member_ids`` that are live (not removed) members of the workspace."""
+        ids = list(member_ids)
+        found: set[UUID] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.update(
+                self.session.scalars(
+                    select(Member.id).where(
+                        Member.workspace_id == workspace_id,
+                        Member.id.in_(chunk),
+                        Member.status != MemberStatus.REMOVED,
+                    )
+                )
+            )
+        return found
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

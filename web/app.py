@@ -1,0 +1,7 @@
+"""Mounts the web UI (filled by the web UI work)."""
+
+from fastapi import FastAPI
+
+
+def mount(app: FastAPI) -> None:
+    return None
