@@ -259,3 +259,27 @@ def _require_unmanaged(group: Group) -> None:
 
 def _name(name: str) -> str:
     return required_text(name, "displayName")
+
+
+def groups_of_members(
+    session: Session, actor: Actor, *, workspace_id: UUID, member_ids: Sequence[UUID]
+) -> dict[UUID, list[Group]]:
+    """The groups of each member, in name order: one query per 500 members (DataLoaders, SCIM lists)."""
+    actor.require_workspace(workspace_id)
+    return GroupRepository(session).for_members(list(member_ids))
+
+
+def members_of_groups(
+    session: Session, actor: Actor, *, workspace_id: UUID, group_ids: Sequence[UUID]
+) -> dict[UUID, list[tuple[UUID, str | None, str]]]:
+    """Every live member of each group as (id, display name, user name), in id order."""
+    actor.require_workspace(workspace_id)
+    return GroupRepository(session).members_of_groups(list(group_ids))
+
+
+def member_counts(
+    session: Session, actor: Actor, *, workspace_id: UUID, group_ids: Sequence[UUID]
+) -> dict[UUID, int]:
+    """Live member count of each group, without loading members."""
+    actor.require_workspace(workspace_id)
+    return GroupRepository(session).count_members(list(group_ids))
