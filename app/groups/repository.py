@@ -26,10 +26,10 @@ class GroupRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, workspace_id: UUID, group_id: UUID) -> Group | None:
-        return self.session.scalars(
-            select(Group).where(Group.workspace_id == workspace_id, Group.id == group_id)
-        ).one_or_none()
+    def get(self, workspace_id: UUID, group_id: UUID, *, for_update: bool = False) -> Group | None:
+        """One group; ``for_update`` locks the row (PostgreSQL) so concurrent membership changes serialise."""
+        stmt = select(Group).where(Group.workspace_id == workspace_id, Group.id == group_id)
+        return self.session.scalars(stmt.with_for_update() if for_update else stmt).one_or_none()
 
     def get_by_name(self, workspace_id: UUID, name: str) -> Group | None:
         return self.session.scalars(

@@ -38,10 +38,12 @@ class GroupResult:
 # -- queries ------------------------------------------------------------------------------------------
 
 
-def get_group(session: Session, actor: Actor, *, workspace_id: UUID, group_id: UUID) -> Group:
+def get_group(
+    session: Session, actor: Actor, *, workspace_id: UUID, group_id: UUID, for_update: bool = False
+) -> Group:
     """One group (without its members)."""
     actor.require_workspace(workspace_id)
-    group = GroupRepository(session).get(workspace_id, group_id)
+    group = GroupRepository(session).get(workspace_id, group_id, for_update=for_update)
     if group is None:
         raise GroupNotFound(group_id)
     return group
@@ -135,7 +137,7 @@ def update_group(
 ) -> GroupResult:
     """The IdP changes a group (SCIM PATCH or PUT): all changes apply, in order, or none do."""
     actor.require_provisioner(workspace_id)
-    group = get_group(session, actor, workspace_id=workspace_id, group_id=group_id)
+    group = get_group(session, actor, workspace_id=workspace_id, group_id=group_id, for_update=True)
     if expected_version is not None and expected_version != group.version:
         raise VersionMismatch(expected=str(expected_version), current=str(group.version))
     report = ChangeReport()
@@ -177,7 +179,7 @@ def change_group(
     """An admin renames a group or changes its members in the app; IdP-managed groups are refused."""
     actor.require_admin(workspace_id)
     actor.require_app_user(workspace_id)
-    group = get_group(session, actor, workspace_id=workspace_id, group_id=group_id)
+    group = get_group(session, actor, workspace_id=workspace_id, group_id=group_id, for_update=True)
     _require_unmanaged(group)
     if _apply(session, group, changes, ChangeReport()):
         GroupRepository(session).touch(group)

@@ -22,8 +22,13 @@ class MemberRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, workspace_id: UUID, member_id: UUID, *, contacts: bool = True) -> Member | None:
+    def get(
+        self, workspace_id: UUID, member_id: UUID, *, contacts: bool = True, for_update: bool = False
+    ) -> Member | None:
+        """One member; ``for_update`` locks the row (PostgreSQL) so concurrent writers serialise."""
         stmt = select(Member).where(Member.workspace_id == workspace_id, Member.id == member_id)
+        if for_update:
+            stmt = stmt.with_for_update(of=Member)
         return self.session.scalars(_with_contacts(stmt) if contacts else stmt).one_or_none()
 
     def get_by_user_name(self, workspace_id: UUID, user_name: str) -> Member | None:

@@ -42,11 +42,17 @@ class ProvisionResult:
 
 
 def get_member(
-    session: Session, actor: Actor, *, workspace_id: UUID, member_id: UUID, include_removed: bool = False
+    session: Session,
+    actor: Actor,
+    *,
+    workspace_id: UUID,
+    member_id: UUID,
+    include_removed: bool = False,
+    for_update: bool = False,
 ) -> Member:
     """One member with e-mails and phone numbers; removed members are not found unless asked for."""
     actor.require_workspace(workspace_id)
-    member = MemberRepository(session).get(workspace_id, member_id)
+    member = MemberRepository(session).get(workspace_id, member_id, for_update=for_update)
     if member is None or (member.status == MemberStatus.REMOVED and not include_removed):
         raise MemberNotFound(member_id)
     return member
@@ -152,7 +158,7 @@ def update_member(
 ) -> ProvisionResult:
     """The IdP changes some attributes (SCIM PATCH): ``change`` maps the current profile to the new one."""
     actor.require_provisioner(workspace_id)
-    member = get_member(session, actor, workspace_id=workspace_id, member_id=member_id)
+    member = get_member(session, actor, workspace_id=workspace_id, member_id=member_id, for_update=True)
     _check_version(member.version, expected_version)
     current = MemberProfile.from_member(member)
     profile = change(current)
@@ -177,7 +183,7 @@ def update_member(
 def remove_member(session: Session, actor: Actor, *, workspace_id: UUID, member_id: UUID) -> Member:
     """The IdP deletes a user: the member is marked REMOVED (history kept) and leaves every group."""
     actor.require_provisioner(workspace_id)
-    member = get_member(session, actor, workspace_id=workspace_id, member_id=member_id)
+    member = get_member(session, actor, workspace_id=workspace_id, member_id=member_id, for_update=True)
     _guard_last_owner(session, member, "remove")
     member.status = MemberStatus.REMOVED
     GroupRepository(session).remove_member_everywhere(member.id)
@@ -246,7 +252,10 @@ def set_member_active(
     """An admin deactivates or reactivates a member the IdP does not manage."""
     actor.require_admin(workspace_id)
     member = _app_editable(session, actor, workspace_id, member_id)
-    _set_active(session, member, active, ChangeReport())
+    report = ChangeReport()
+    _set_active(session, member, active, report)
+    if report.applied:
+        _touch(member)
     session.flush()
     return member
 
@@ -320,12 +329,10 @@ def _set_active(session: Session, member: Member, active: bool, report: ChangeRe
     if active and member.status != MemberStatus.ACTIVE:
         member.status = MemberStatus.ACTIVE
         report.applied.append("activated")
-        _touch(member)
     elif not active and member.status == MemberStatus.ACTIVE:
         _guard_last_owner(session, member, "deactivate")
         member.status = MemberStatus.INACTIVE
         report.applied.append("deactivated")
-        _touch(member)
 
 
 def _guard_last_owner(session: Session, member: Member, action: str) -> None:
