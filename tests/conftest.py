@@ -62,7 +62,9 @@ async def _migrate(url: str) -> None:
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database: a template file for SQLite, a per-worker database for PostgreSQL."""
     if BACKEND == "postgresql":
-        url = asyncio.run(_recreate_pg_database(f"roster_test_{_worker()}"))
+        # ROSTER_TEST_PG_TAG keeps concurrent test runs (several engineers, one server) apart.
+        tag = os.environ.get("ROSTER_TEST_PG_TAG", "")
+        url = asyncio.run(_recreate_pg_database(f"roster_test_{tag}{_worker()}"))
         asyncio.run(_migrate(url))
         yield url
         return

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from uuid import UUID
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import MemberStatus
@@ -20,6 +20,14 @@ CHUNK = 500
 def _chunks(ids: list[UUID]) -> Iterable[list[UUID]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
+
+
+def _page_filters(workspace_id: UUID, search: str | None) -> list[ColumnElement[bool]]:
+    filters: list[ColumnElement[bool]] = [Group.workspace_id == workspace_id]
+    if search:
+        escaped = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        filters.append(Group.name_key.like(f"%{escaped}%", escape="\\"))
+    return filters
 
 
 class GroupRepository:
@@ -54,14 +62,16 @@ class GroupRepository:
         after: tuple[str, UUID] | None = None,
         limit: int = 50,
     ) -> list[Group]:
-        stmt = select(Group).where(Group.workspace_id == workspace_id)
-        if search:
-            escaped = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(Group.name_key.like(f"%{escaped}%", escape="\\"))
+        stmt = select(Group).where(*_page_filters(workspace_id, search))
         if after is not None:
             key, last_id = after
             stmt = stmt.where(or_(Group.name_key > key, and_(Group.name_key == key, Group.id > last_id)))
         return list(self.session.scalars(stmt.order_by(Group.name_key, Group.id).limit(limit)))
+
+    def count(self, workspace_id: UUID, *, search: str | None = None) -> int:
+        """How many groups ``page`` would return over all pages."""
+        stmt = select(func.count()).select_from(Group).where(*_page_filters(workspace_id, search))
+        return self.session.scalar(stmt) or 0
 
     # -- membership ----------------------------------------------------------------------------------
 

@@ -57,12 +57,26 @@ def list_groups(
     search: str | None = None,
     after: tuple[str, UUID] | None = None,
     limit: int = 50,
+    peek: bool = False,
 ) -> list[Group]:
-    """A page of groups in (name, id) order."""
+    """A page of groups in (name, id) order; ``peek`` fetches one more row to tell if a page follows."""
     actor.require_workspace(workspace_id)
     if not 1 <= limit <= 500:
         raise InvalidValue("page size must be between 1 and 500", field="first")
-    return GroupRepository(session).page(workspace_id, search=search, after=after, limit=limit)
+    _check_search(search)
+    return GroupRepository(session).page(workspace_id, search=search, after=after, limit=limit + peek)
+
+
+def count_groups(session: Session, actor: Actor, *, workspace_id: UUID, search: str | None = None) -> int:
+    """How many groups ``list_groups`` would list over all pages (one COUNT)."""
+    actor.require_workspace(workspace_id)
+    _check_search(search)
+    return GroupRepository(session).count(workspace_id, search=search)
+
+
+def _check_search(search: str | None) -> None:
+    if search is not None and len(search) > 255:
+        raise InvalidValue("search is longer than 255 characters", field="search")
 
 
 def group_members(

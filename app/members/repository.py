@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from uuid import UUID
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.enums import MemberStatus, Role
@@ -108,29 +108,24 @@ class MemberRepository:
         limit: int = 50,
     ) -> list[Member]:
         """A page in (sort_key, id) order: keyset pagination stays fast at any depth."""
-        stmt = select(Member).where(Member.workspace_id == workspace_id)
-        if statuses:
-            stmt = stmt.where(Member.status.in_(list(statuses)))
-        if search:
-            like = f"%{_escape_like(fold(search))}%"
-            stmt = stmt.where(
-                or_(
-                    Member.sort_key.like(like, escape="\\"),
-                    Member.user_name_key.like(like, escape="\\"),
-                    exists().where(
-                        MemberEmail.member_id == Member.id, MemberEmail.value_key.like(like, escape="\\")
-                    ),
-                )
-            )
-        if group_id is not None:
-            stmt = stmt.where(
-                exists().where(GroupMembership.member_id == Member.id, GroupMembership.group_id == group_id)
-            )
+        stmt = select(Member).where(*_page_filters(workspace_id, search, statuses, group_id))
         if after is not None:
             key, last_id = after
             stmt = stmt.where(or_(Member.sort_key > key, and_(Member.sort_key == key, Member.id > last_id)))
         stmt = stmt.order_by(Member.sort_key, Member.id).limit(limit)
         return list(self.session.scalars(_with_contacts(stmt)))
+
+    def count(
+        self,
+        workspace_id: UUID,
+        *,
+        search: str | None = None,
+        statuses: Sequence[MemberStatus] = (),
+        group_id: UUID | None = None,
+    ) -> int:
+        """How many members ``page`` would return over all pages."""
+        stmt = select(func.count()).select_from(Member)
+        return self.session.scalar(stmt.where(*_page_filters(workspace_id, search, statuses, group_id))) or 0
 
     def many(self, workspace_id: UUID, member_ids: Iterable[UUID]) -> dict[UUID, Member]:
         ids = list(member_ids)
@@ -155,6 +150,31 @@ class MemberRepository:
                 )
             )
         return found
+
+
+def _page_filters(
+    workspace_id: UUID, search: str | None, statuses: Sequence[MemberStatus], group_id: UUID | None
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses shared by a page of members and its count."""
+    filters: list[ColumnElement[bool]] = [Member.workspace_id == workspace_id]
+    if statuses:
+        filters.append(Member.status.in_(list(statuses)))
+    if search:
+        like = f"%{_escape_like(fold(search))}%"
+        filters.append(
+            or_(
+                Member.sort_key.like(like, escape="\\"),
+                Member.user_name_key.like(like, escape="\\"),
+                exists().where(
+                    MemberEmail.member_id == Member.id, MemberEmail.value_key.like(like, escape="\\")
+                ),
+            )
+        )
+    if group_id is not None:
+        filters.append(
+            exists().where(GroupMembership.member_id == Member.id, GroupMembership.group_id == group_id)
+        )
+    return filters
 
 
 def _escape_like(value: str) -> str:

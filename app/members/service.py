@@ -68,16 +68,39 @@ def list_members(
     group_id: UUID | None = None,
     after: tuple[str, UUID] | None = None,
     limit: int = 50,
+    peek: bool = False,
 ) -> list[Member]:
-    """A page of members in stable (name, id) order; removed members only when asked for."""
+    """A page of members in stable (name, id) order; removed members only when asked for.
+
+    ``peek`` fetches one row beyond ``limit`` so that a caller can tell whether another page follows.
+    """
     actor.require_workspace(workspace_id)
     if not 1 <= limit <= 500:
         raise InvalidValue("page size must be between 1 and 500", field="first")
+    _check_search(search)
+    return MemberRepository(session).page(
+        workspace_id, search=search, statuses=statuses, group_id=group_id, after=after, limit=limit + peek
+    )
+
+
+def count_members(
+    session: Session,
+    actor: Actor,
+    *,
+    workspace_id: UUID,
+    search: str | None = None,
+    statuses: Sequence[MemberStatus] = (MemberStatus.ACTIVE, MemberStatus.INACTIVE),
+    group_id: UUID | None = None,
+) -> int:
+    """How many members ``list_members`` would list over all pages (one COUNT)."""
+    actor.require_workspace(workspace_id)
+    _check_search(search)
+    return MemberRepository(session).count(workspace_id, search=search, statuses=statuses, group_id=group_id)
+
+
+def _check_search(search: str | None) -> None:
     if search is not None and len(search) > 255:
         raise InvalidValue("search is longer than 255 characters", field="search")
-    return MemberRepository(session).page(
-        workspace_id, search=search, statuses=statuses, group_id=group_id, after=after, limit=limit
-    )
 
 
 # -- provisioning (the identity provider) -------------------------------------------------------------

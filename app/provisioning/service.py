@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
@@ -74,22 +74,46 @@ def list_events(
     idp: str | None = None,
     before: tuple[datetime, UUID] | None = None,
     limit: int = 50,
+    peek: bool = False,
 ) -> list[ProvisioningEvent]:
-    """Newest first, for owners and admins."""
+    """Newest first, for owners and admins; ``peek`` fetches one more row to tell if a page follows."""
     actor.require_admin(workspace_id)
     if not 1 <= limit <= 500:
         raise InvalidValue("page size must be between 1 and 500", field="first")
-    if outcome is not None and outcome not in OUTCOMES:
-        raise InvalidValue(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome")
     E = ProvisioningEvent
-    stmt = select(E).where(E.workspace_id == workspace_id)
-    if outcome:
-        stmt = stmt.where(E.outcome == outcome)
-    if resource_type:
-        stmt = stmt.where(E.resource_type == resource_type)
-    if idp:
-        stmt = stmt.where(E.idp == idp)
+    stmt = select(E).where(*_filters(workspace_id, outcome, resource_type, idp))
     if before is not None:
         at, last_id = before
         stmt = stmt.where(or_(E.at < at, and_(E.at == at, E.id < last_id)))
-    return list(session.scalars(stmt.order_by(E.at.desc(), E.id.desc()).limit(limit)))
+    return list(session.scalars(stmt.order_by(E.at.desc(), E.id.desc()).limit(limit + peek)))
+
+
+def count_events(
+    session: Session,
+    actor: Actor,
+    *,
+    workspace_id: UUID,
+    outcome: str | None = None,
+    resource_type: str | None = None,
+    idp: str | None = None,
+) -> int:
+    """How many events ``list_events`` would list over all pages (one COUNT)."""
+    actor.require_admin(workspace_id)
+    stmt = select(func.count()).select_from(ProvisioningEvent)
+    return session.scalar(stmt.where(*_filters(workspace_id, outcome, resource_type, idp))) or 0
+
+
+def _filters(
+    workspace_id: UUID, outcome: str | None, resource_type: str | None, idp: str | None
+) -> list[ColumnElement[bool]]:
+    if outcome is not None and outcome not in OUTCOMES:
+        raise InvalidValue(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome")
+    E = ProvisioningEvent
+    filters: list[ColumnElement[bool]] = [E.workspace_id == workspace_id]
+    if outcome:
+        filters.append(E.outcome == outcome)
+    if resource_type:
+        filters.append(E.resource_type == resource_type)
+    if idp:
+        filters.append(E.idp == idp)
+    return filters

@@ -48,9 +48,11 @@ class ScimCaller:
 
 
 def get_settings(session: Session, actor: Actor, *, workspace_id: UUID) -> ScimSettings:
-    """The SCIM switch and tokens, for owners."""
+    """The SCIM switch and tokens, for owners of Enterprise workspaces."""
     workspace = _workspace(session, workspace_id)
     actor.require_owner(workspace_id)
+    if workspace.plan != Plan.ENTERPRISE:
+        raise PlanRequired("SCIM provisioning", "Enterprise")
     return ScimSettings(workspace, ScimTokenRepository(session).for_workspace(workspace_id))
 
 
@@ -118,6 +120,12 @@ def authenticate(session: Session, *, scim_key: str, presented: str | None) -> S
         raise Unauthenticated("SCIM provisioning is disabled for this workspace")
     stale = token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY
     return ScimCaller(Actor.scim(workspace.id, token.id), workspace, stale)
+
+
+def workspace_for_key(session: Session, *, scim_key: str) -> UUID | None:
+    """The workspace a SCIM base URL names, only to log a rejected request against it (never to answer)."""
+    workspace = WorkspaceRepository(session).get_by_scim_key(scim_key)
+    return workspace.id if workspace is not None else None
 
 
 def record_token_use(session: Session, *, token_id: UUID) -> None:
