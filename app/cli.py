@@ -333,7 +333,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     access = _with_database(settings, work)
     links = {role: _link(settings, secret) if secret else None for role, secret in access.links.items()}
-    result = {
+    result: dict[str, Any] = {
         "workspace_id": str(access.workspace_id),
         "name": demo.DEMO_NAME,
         "created": access.created,

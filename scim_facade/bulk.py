@@ -61,7 +61,8 @@ def _resolve(value: Any, ids: dict[str, str]) -> Any:
 def _op_refs(op: Any) -> set[str]:
     if not isinstance(op, dict):
         return set()
-    path = op.get("path") if isinstance(op.get("path"), str) else ""
+    raw = op.get("path")
+    path = raw if isinstance(raw, str) else ""
     segments = {s for s in path.split("/") if s.startswith("bulkId:")}
     return {s[len("bulkId:") :] for s in segments} | _refs(op.get("data"))
 
@@ -82,11 +83,12 @@ async def _run(client: ScimClient, op: dict[str, Any], ids: dict[str, str]) -> t
     resource, resource_id = match.group(1).capitalize(), match.group(2)
     if (method == "POST") != (resource_id is None):
         raise invalid_syntax(f"{method} {path}: POST takes /{resource}, other methods /{resource}/{{id}}")
-    data = op.get("data")
+    raw_data = op.get("data")
+    data: dict[str, Any] = {}
     if method != "DELETE":
-        if not isinstance(data, dict):
+        if not isinstance(raw_data, dict):
             raise invalid_syntax(f"{method} {path}: data must be a JSON object")
-        data = _resolve(data, ids)
+        data = _resolve(raw_data, ids)
     version = op.get("version") if isinstance(op.get("version"), str) else None
     module = users if resource == "Users" else groups
     if method == "POST":
@@ -169,7 +171,8 @@ def _all_refs(operations: list[Any], pending: list[int]) -> set[str]:
 async def _answer(client: ScimClient, op: Any, ids: dict[str, str]) -> tuple[dict[str, Any], int]:
     bulk_id = op.get("bulkId") if isinstance(op, dict) else None
     method = str(op.get("method", "")).upper() if isinstance(op, dict) else ""
-    path = op.get("path") if isinstance(op, dict) and isinstance(op.get("path"), str) else ""
+    raw_path = op.get("path") if isinstance(op, dict) else None
+    path = raw_path if isinstance(raw_path, str) else ""
     op_client = replace(
         client, method=method or "POST", path=f"{client.path} {path}"[:500], rewrites=[], target=None
     )

@@ -66,9 +66,9 @@ async def scim_client(request: Request, key: str) -> ScimClient:
     db: Database = request.app.state.db
     settings: Settings = request.app.state.settings
     caller = await db.read(scim_settings.authenticate, scim_key=key, presented=bearer_token(request))
+    assert caller.actor.workspace_id is not None and caller.actor.token_id is not None
     if caller.stale_last_used:
         await db.write(scim_settings.record_token_use, token_id=caller.actor.token_id)
-    assert caller.actor.workspace_id is not None and caller.actor.token_id is not None
     user_agent = request.headers.get("user-agent", "")
     query = request.url.query
     client = ScimClient(

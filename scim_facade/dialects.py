@@ -213,7 +213,7 @@ def _quote_literal(match: re.Match[str]) -> str:
 
 def _value_list_filter(path: str, value: list[Any], rewrites: list[str]) -> str:
     """``remove`` of ``members`` (or ``emails``) with a value list removes only the values listed."""
-    ids = [v.get("value") for v in value if isinstance(v, dict) and isinstance(v.get("value"), str)]
+    ids: list[str] = [v["value"] for v in value if isinstance(v, dict) and isinstance(v.get("value"), str)]
     if not ids:
         return path
     rewrites.append(f"remove {path} with a value list read as removing only the {len(ids)} listed")

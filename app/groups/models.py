@@ -16,6 +16,7 @@ class Group(Base):
     __table_args__ = (
         Index("uq_groups_workspace_name_key", "workspace_id", "name_key", unique=True),
         Index("ix_groups_workspace_external_id", "workspace_id", "external_id"),
+        Index("ix_groups_workspace_created", "workspace_id", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)

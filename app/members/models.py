@@ -23,6 +23,7 @@ class Member(Base):
         Index("ix_members_workspace_external_id", "workspace_id", "external_id"),
         Index("ix_members_workspace_status", "workspace_id", "status", "id"),
         Index("ix_members_workspace_sort_key", "workspace_id", "sort_key", "id"),
+        Index("ix_members_workspace_created", "workspace_id", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)

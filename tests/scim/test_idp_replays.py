@@ -104,7 +104,7 @@ class TestEntra:
         assert patched.status_code == 200, patched.text
         out = patched.json()
         assert out["emails"][0]["value"] == "updated@contoso.test"
-        assert out["phoneNumbers"] == [{"value": "+1 555 0100", "type": "mobile"}]
+        assert out["phoneNumbers"] == [{"value": "+1 555 0100", "type": "mobile", "primary": False}]
         assert out["name"] == {"familyName": "updatedFamilyName", "givenName": "Dotted"}
         assert out["active"] is False  # soft delete: still readable
         assert out[ENTERPRISE]["division"] == "EMEA"

@@ -57,7 +57,7 @@ class TestPatchPaths:
         out = await patched(
             scim, user, {"op": "add", "path": "phoneNumbers", "value": [{"value": "+1 555", "type": "work"}]}
         )
-        assert out["phoneNumbers"] == [{"value": "+1 555", "type": "work"}]
+        assert out["phoneNumbers"] == [{"value": "+1 555", "type": "work", "primary": False}]
         out = await patched(
             scim, user, {"op": "add", "path": "emails", "value": [{"value": "x@y.z", "type": "other"}]}
         )

@@ -61,9 +61,10 @@ class TestCreateUser:
             "preferredLanguage",
             "timezone",
             "emails",
-            "phoneNumbers",
         ):
             assert user[key] == body[key], key
+        # primary is a boolean: an unset one reads back as false
+        assert user["phoneNumbers"] == [{"value": "+44 20 0000", "type": "mobile", "primary": False}]
         assert "password" not in user
         assert user["active"] is True
         assert user["groups"] == []

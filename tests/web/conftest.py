@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, sync_playwright
 
 from app.auth import service as auth_service
 from app.config import Settings
@@ -40,8 +40,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
@@ -144,7 +144,7 @@ class Contexts:
     opened: list[BrowserContext] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
 
-    def new_page(self, viewport: dict[str, int] | None = None) -> Page:
+    def new_page(self, viewport: ViewportSize | None = None) -> Page:
         context = self.browser.new_context(
             viewport=viewport or DESKTOP, base_url=self.live.url, locale="en-GB", timezone_id="Europe/London"
         )
@@ -160,9 +160,7 @@ class Contexts:
         )
         return page
 
-    def signed_in_page(
-        self, ws: WorkspaceFixture, email: str, viewport: dict[str, int] | None = None
-    ) -> Page:
+    def signed_in_page(self, ws: WorkspaceFixture, email: str, viewport: ViewportSize | None = None) -> Page:
         """A new browser context signed in as this member through a one-time link."""
         page = self.new_page(viewport)
         page.goto(self.live.sign_in_url(ws, email))
