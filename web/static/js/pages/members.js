@@ -29,7 +29,7 @@ const SET_ACTIVE = `mutation SetActive($memberId: ID!, $active: Boolean!) {
 }`;
 
 const STATUS_FILTERS = {
-  "": { label: "Active and deactivated", value: null },
+  "": { label: "All", value: null },
   active: { label: "Active", value: ["ACTIVE"] },
   deactivated: { label: "Deactivated", value: ["INACTIVE"] },
   removed: { label: "Removed by the identity provider", value: ["REMOVED"] },
