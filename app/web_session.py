@@ -102,10 +102,16 @@ def _refused_page(exc: LinkRefused) -> HTMLResponse:
         "expired": "This sign-in link has expired",
         "inactive": "Your membership is deactivated",
     }
-    body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{titles[exc.reason]} · Roster</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="/static/app.css"></head>
-<body class="signin"><main class="card" data-reason="{exc.reason}"><h1>{titles[exc.reason]}</h1><p>{exc.detail}.</p>
-<p>Ask a workspace owner or admin for a new sign-in link.</p></main></body></html>"""
+    title = titles[exc.reason]
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{title} · Roster</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="stylesheet" href="/static/app.css"></head>'
+        f'<body class="signin"><main class="card" data-reason="{exc.reason}"><h1>{title}</h1>'
+        f"<p>{exc.detail}.</p><p>Ask a workspace owner or admin for a new sign-in link.</p>"
+        "</main></body></html>"
+    )
     return HTMLResponse(
         body, status_code=403 if exc.reason == "inactive" else 410 if exc.reason != "unknown" else 404
     )

@@ -51,7 +51,7 @@ class MemberProfile:
 
     @classmethod
     def from_member(cls, member: Member) -> MemberProfile:
-        """The profile as the IdP last set it; ``timezone`` is the value the IdP sent, not the effective one."""
+        """The profile as the IdP last set it; ``timezone`` is the IdP's value, not the effective one."""
         values: dict[str, Any] = {
             f.name: getattr(member, f.name)
             for f in fields(cls)

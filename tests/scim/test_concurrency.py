@@ -44,7 +44,7 @@ class TestBulkPush:
         ids = {r.json()["id"] for r in responses}
         assert len(ids) == USERS
 
-        listed = await scim.get(f"/Users?count=1000&filter=userName sw \"user\"")
+        listed = await scim.get('/Users?count=1000&filter=userName sw "user"')
         assert listed.json()["totalResults"] == USERS
         assert {u["id"] for u in listed.json()["Resources"]} == ids
 
@@ -59,7 +59,8 @@ class TestBulkPush:
 
     async def test_concurrent_membership_patches_lose_nothing(self, scim: Scim) -> None:
         users = [await scim.create_user(f"m{i:03d}@push.test") for i in range(120)]
-        group = (await scim.post("/Groups", {"schemas": [GROUP], "displayName": "Everyone", "members": []})).json()
+        body = {"schemas": [GROUP], "displayName": "Everyone", "members": []}
+        group = (await scim.post("/Groups", body)).json()
         chunks = [users[i : i + 10] for i in range(0, len(users), 10)]
 
         def add(chunk):  # type: ignore[no-untyped-def]

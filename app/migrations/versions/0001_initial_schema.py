@@ -71,7 +71,9 @@ def upgrade() -> None:
             "ix_groups_workspace_external_id", ["workspace_id", "external_id"], unique=False
         )
         batch_op.create_index("uq_groups_workspace_name_key", ["workspace_id", "name_key"], unique=True)
-        batch_op.create_index("ix_groups_workspace_created", ["workspace_id", "created_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_groups_workspace_created", ["workspace_id", "created_at", "id"], unique=False
+        )
 
     op.create_table(
         "members",
@@ -138,7 +140,9 @@ def upgrade() -> None:
             "ix_members_workspace_sort_key", ["workspace_id", "sort_key", "id"], unique=False
         )
         batch_op.create_index("ix_members_workspace_status", ["workspace_id", "status", "id"], unique=False)
-        batch_op.create_index("ix_members_workspace_created", ["workspace_id", "created_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_members_workspace_created", ["workspace_id", "created_at", "id"], unique=False
+        )
         batch_op.create_index(
             "uq_members_workspace_user_name_key", ["workspace_id", "user_name_key"], unique=True
         )
