@@ -255,3 +255,9 @@ def order_by(
     if sort.descending:
         return [missing.desc(), column.desc(), ident.desc()]
     return [missing.asc(), column.asc(), ident.asc()]
+
+
+def pins_one(filter: Filter | None, unique: frozenset[str]) -> bool:
+    """Whether ``filter`` requires equality on one of the ``unique`` attributes (at most one match)."""
+    terms = filter.terms if isinstance(filter, And) else (filter,)
+    return any(isinstance(t, Compare) and t.op == "eq" and t.attribute in unique for t in terms)

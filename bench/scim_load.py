@@ -1,9 +1,10 @@
 """SCIM load benchmark: Roster against a minimal "ceiling" server, measured in the same run.
 
-    .venv/bin/python bench/scim_load.py [--users 2000] [--concurrency 16] [--json]
+    .venv/bin/python bench/scim_load.py [--users 2000] [--concurrency 16] [--database-url URL] [--json]
 
-Starts `roster serve` (1 worker, SQLite WAL, temporary directory) on a free port with a workspace made by
-`roster workspace create --enable-scim --json`, then, with aiohttp and 16 requests in flight:
+Starts `roster serve` (1 worker; SQLite WAL in a temporary directory, or an empty database named by
+--database-url) on a free port with a workspace made by `roster workspace create --enable-scim --json`,
+then, with aiohttp and 16 requests in flight:
 POST /Users x N, GET /Users?filter=userName eq "..." x N, PATCH /Groups/{id} adding every user to one
 group in chunks of 100, GET /Groups?excludedAttributes=members x N. The ceiling is a minimal Starlette app
 doing one raw aiosqlite INSERT (create) or indexed SELECT (lookup) per request. Reported per phase:
@@ -209,11 +210,11 @@ def start_ceiling(workdir: Path, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, cwd=workdir, env=env)
 
 
-def roster_env(workdir: Path, port: int) -> dict[str, str]:
+def roster_env(workdir: Path, port: int, database_url: str | None = None) -> dict[str, str]:
     return {
         **os.environ,
         "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'roster.db'}",
+        "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{workdir / 'roster.db'}",
         "ROSTER_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "ROSTER_LOG_LEVEL": "warning",
     }
@@ -359,7 +360,7 @@ async def benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         stop(ceiling)
 
     port = free_port()
-    env = roster_env(workdir, port)
+    env = roster_env(workdir, port, args.database_url)
     workspace = create_workspace(env)
     base = workspace["scim"]["base_url"]
     server = subprocess.Popen(
@@ -405,13 +406,26 @@ async def benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         rss["roster"] = peak_rss_mib(server.pid)
     finally:
         stop(server)
-    return {"phases": phases, "rss": rss, "members_in_group": members_in_group, "users": args.users}
+    database = "SQLite WAL" if args.database_url is None else _redacted(args.database_url)
+    return {
+        "phases": phases,
+        "rss": rss,
+        "members_in_group": members_in_group,
+        "users": args.users,
+        "database": database,
+    }
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def report(result: dict[str, Any], concurrency: int) -> None:
     phases: list[Phase] = result["phases"]
     by_name = {p.name: p for p in phases}
-    print(f"\n{result['users']} users, {concurrency} concurrent requests, 1 worker, SQLite WAL\n")
+    print(f"\n{result['users']} users, {concurrency} concurrent requests, 1 worker, {result['database']}\n")
     header = (
         f"{'phase':<40} {'reqs':>6} {'err':>4} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'CPU ms/req':>11} {'x ceiling':>10}"
@@ -436,6 +450,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=2000, help="users to create (default 2000)")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight (default 16)")
+    parser.add_argument(
+        "--database-url",
+        help="Roster's database (default: a fresh SQLite file); must be an empty database, e.g. "
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/roster_bench after createdb; the ceiling stays SQLite",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Uuid, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import MemberStatus
@@ -15,6 +15,32 @@ from app.members.models import Member
 from app.orm import fold, utcnow
 
 CHUNK = 500
+
+
+# Hot statements, built once: a reused statement keeps its cache key instead of recomputing it per call.
+_GET = select(Group).where(
+    Group.workspace_id == bindparam("workspace_id", type_=Uuid), Group.id == bindparam("group_id", type_=Uuid)
+)
+_GET_FOR_UPDATE = _GET.with_for_update()
+_PRESENT = select(GroupMembership.member_id).where(
+    GroupMembership.group_id == bindparam("group_id", type_=Uuid),
+    GroupMembership.member_id.in_(bindparam("ids", type_=Uuid, expanding=True)),
+)
+_MEMBERS_OF_GROUPS = (
+    select(GroupMembership.group_id, Member.id, Member.display_name, Member.user_name)
+    .join(Member, GroupMembership.member_id == Member.id)
+    .where(
+        GroupMembership.group_id.in_(bindparam("ids", type_=Uuid, expanding=True)),
+        Member.status != MemberStatus.REMOVED,
+    )
+    .order_by(GroupMembership.group_id, Member.id)
+)
+_FOR_MEMBERS = (
+    select(GroupMembership.member_id, Group)
+    .join(Group, Group.id == GroupMembership.group_id)
+    .where(GroupMembership.member_id.in_(bindparam("ids", type_=Uuid, expanding=True)))
+    .order_by(Group.name_key, Group.id)
+)
 
 
 def _chunks(ids: list[UUID]) -> Iterable[list[UUID]]:
@@ -36,8 +62,8 @@ class GroupRepository:
 
     def get(self, workspace_id: UUID, group_id: UUID, *, for_update: bool = False) -> Group | None:
         """One group; ``for_update`` locks the row (PostgreSQL) so concurrent membership changes serialise."""
-        stmt = select(Group).where(Group.workspace_id == workspace_id, Group.id == group_id)
-        return self.session.scalars(stmt.with_for_update() if for_update else stmt).one_or_none()
+        params = {"workspace_id": workspace_id, "group_id": group_id}
+        return self.session.scalars(_GET_FOR_UPDATE if for_update else _GET, params).one_or_none()
 
     def get_by_name(self, workspace_id: UUID, name: str) -> Group | None:
         return self.session.scalars(
@@ -85,13 +111,7 @@ class GroupRepository:
     def present(self, group_id: UUID, member_ids: list[UUID]) -> set[UUID]:
         found: set[UUID] = set()
         for chunk in _chunks(member_ids):
-            found.update(
-                self.session.scalars(
-                    select(GroupMembership.member_id).where(
-                        GroupMembership.group_id == group_id, GroupMembership.member_id.in_(chunk)
-                    )
-                )
-            )
+            found.update(self.session.scalars(_PRESENT, {"group_id": group_id, "ids": chunk}))
         return found
 
     def insert_members(self, group_id: UUID, member_ids: list[UUID]) -> None:
@@ -148,13 +168,9 @@ class GroupRepository:
     def members_of_groups(self, group_ids: list[UUID]) -> dict[UUID, list[tuple[UUID, str | None, str]]]:
         result: dict[UUID, list[tuple[UUID, str | None, str]]] = defaultdict(list)
         for chunk in _chunks(group_ids):
-            stmt = (
-                select(GroupMembership.group_id, Member.id, Member.display_name, Member.user_name)
-                .join(Member, GroupMembership.member_id == Member.id)
-                .where(GroupMembership.group_id.in_(chunk), Member.status != MemberStatus.REMOVED)
-                .order_by(GroupMembership.group_id, Member.id)
-            )
-            for group_id, member_id, display, user_name in self.session.execute(stmt):
+            for group_id, member_id, display, user_name in self.session.execute(
+                _MEMBERS_OF_GROUPS, {"ids": chunk}
+            ):
                 result[group_id].append((member_id, display, user_name))
         return result
 
@@ -174,13 +190,7 @@ class GroupRepository:
         """Groups of each member, by member id: one IN query per chunk (DataLoader batches)."""
         result: dict[UUID, list[Group]] = defaultdict(list)
         for chunk in _chunks(member_ids):
-            stmt = (
-                select(GroupMembership.member_id, Group)
-                .join(Group, Group.id == GroupMembership.group_id)
-                .where(GroupMembership.member_id.in_(chunk))
-                .order_by(Group.name_key, Group.id)
-            )
-            for member_id, group in self.session.execute(stmt):
+            for member_id, group in self.session.execute(_FOR_MEMBERS, {"ids": chunk}):
                 result[member_id].append(group)
         return result
 

@@ -13,7 +13,10 @@ from app.enums import MemberStatus
 from app.errors import InvalidValue
 from app.groups.models import Group, GroupMembership
 from app.members.models import Member
-from app.querying import Compiler, Field, Filter, MultiValued, SortSpec, order_by
+from app.querying import Compiler, Field, Filter, MultiValued, SortSpec, order_by, pins_one
+
+# Attributes whose equality matches at most one group of a workspace (unique index).
+UNIQUE = frozenset({"id", "display_name"})
 
 FIELDS: dict[str, Field] = {
     "id": Field(Group.id, "uuid"),
@@ -66,9 +69,9 @@ def search_groups(
     conditions: list[ColumnElement[bool]] = [Group.workspace_id == workspace_id]
     if filter is not None:
         conditions.append(Compiler(session, FIELDS, MULTI_VALUED).compile(filter))
-    total = session.scalar(select(func.count()).select_from(Group).where(*conditions)) or 0
-    if limit == 0 or offset >= total:
-        return total, []
+    count = select(func.count()).select_from(Group).where(*conditions)
+    if limit == 0 or (offset > 0 and pins_one(filter, UNIQUE)):
+        return session.scalar(count) or 0, []
     dialect = session.get_bind().dialect.name
     stmt = (
         select(Group)
@@ -77,4 +80,10 @@ def search_groups(
         .offset(offset)
         .limit(limit)
     )
+    if pins_one(filter, UNIQUE):
+        page = list(session.scalars(stmt))  # at most one group matches: the page is the count
+        return len(page), page
+    total = session.scalar(count) or 0
+    if offset >= total:
+        return total, []
     return total, list(session.scalars(stmt))

@@ -3,15 +3,94 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Select,
+    Uuid,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from app.enums import MemberStatus, Role
 from app.groups.models import GroupMembership
 from app.members.models import Member, MemberEmail
 from app.orm import fold
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A member that a new SCIM user may turn out to be, and why (see ``provisioning_candidates``)."""
+
+    reason: str  # "user_name", "removed_external_id" or "unmanaged_email"
+    id: UUID
+    scim_managed: bool
+    status: MemberStatus
+    updated_at: datetime
+
+
+@cache
+def _candidates_statement(by_external_id: bool, by_email: bool) -> Executable:
+    """The statement of ``provisioning_candidates`` for one combination of inputs, built once."""
+    columns = (Member.id, Member.scim_managed, Member.status, Member.updated_at)
+    workspace = bindparam("workspace_id", type_=Uuid)
+    branches: list[Select[*tuple[Any, ...]]] = [
+        select(literal_column("'user_name'"), *columns).where(
+            Member.workspace_id == workspace, Member.user_name_key == bindparam("user_name_key")
+        )
+    ]
+    if by_external_id:
+        branches.append(
+            select(literal_column("'removed_external_id'"), *columns).where(
+                Member.workspace_id == workspace,
+                Member.external_id == bindparam("external_id"),
+                Member.status == MemberStatus.REMOVED,
+            )
+        )
+    if by_email:
+        branches.append(
+            select(literal_column("'unmanaged_email'"), *columns)
+            .join(MemberEmail, MemberEmail.member_id == Member.id)
+            .where(
+                MemberEmail.workspace_id == workspace,
+                MemberEmail.value_key.in_(bindparam("keys", expanding=True)),
+                Member.scim_managed.is_(False),
+                Member.status != MemberStatus.REMOVED,
+            )
+        )
+    return union_all(*branches) if len(branches) > 1 else branches[0]
+
+
+@cache
+def _get_statement(contacts: bool, for_update: bool) -> Executable:
+    """The statement of ``MemberRepository.get``, built once per variant."""
+    stmt = select(Member).where(
+        Member.workspace_id == bindparam("workspace_id", type_=Uuid),
+        Member.id == bindparam("member_id", type_=Uuid),
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=Member)
+    return _with_contacts(stmt) if contacts else stmt
+
+
+_EXISTING_IDS = select(Member.id).where(
+    Member.workspace_id == bindparam("workspace_id", type_=Uuid),
+    Member.id.in_(bindparam("ids", type_=Uuid, expanding=True)),
+    Member.status != MemberStatus.REMOVED,
+)
 
 
 def _with_contacts(stmt: Select[tuple[Member]]) -> Select[tuple[Member]]:
@@ -26,16 +105,28 @@ class MemberRepository:
         self, workspace_id: UUID, member_id: UUID, *, contacts: bool = True, for_update: bool = False
     ) -> Member | None:
         """One member; ``for_update`` locks the row (PostgreSQL) so concurrent writers serialise."""
-        stmt = select(Member).where(Member.workspace_id == workspace_id, Member.id == member_id)
-        if for_update:
-            stmt = stmt.with_for_update(of=Member)
-        return self.session.scalars(_with_contacts(stmt) if contacts else stmt).one_or_none()
+        params = {"workspace_id": workspace_id, "member_id": member_id}
+        return self.session.scalars(_get_statement(contacts, for_update), params).one_or_none()
 
     def get_by_user_name(self, workspace_id: UUID, user_name: str) -> Member | None:
         stmt = select(Member).where(
             Member.workspace_id == workspace_id, Member.user_name_key == fold(user_name)
         )
         return self.session.scalars(_with_contacts(stmt)).one_or_none()
+
+    def provisioning_candidates(
+        self, workspace_id: UUID, user_name: str, external_id: str | None, emails: Iterable[str]
+    ) -> list[Candidate]:
+        """In one statement (each branch indexed): the member with this user name, removed members with
+        this externalId, and live unmanaged members with one of these e-mails. Rows only, no contacts."""
+        keys = sorted({fold(e) for e in emails})
+        params: dict[str, Any] = {"workspace_id": workspace_id, "user_name_key": fold(user_name)}
+        if external_id:
+            params["external_id"] = external_id
+        if keys:
+            params["keys"] = keys
+        stmt = _candidates_statement(bool(external_id), bool(keys))
+        return [Candidate(*row) for row in self.session.execute(stmt, params)]
 
     def find_removed_by_external_id(self, workspace_id: UUID, external_id: str) -> Member | None:
         stmt = (
@@ -139,16 +230,8 @@ class MemberRepository:
         ids = list(member_ids)
         found: set[UUID] = set()
         for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found.update(
-                self.session.scalars(
-                    select(Member.id).where(
-                        Member.workspace_id == workspace_id,
-                        Member.id.in_(chunk),
-                        Member.status != MemberStatus.REMOVED,
-                    )
-                )
-            )
+            params = {"workspace_id": workspace_id, "ids": ids[start : start + 500]}
+            found.update(self.session.scalars(_EXISTING_IDS, params))
         return found
 
 

@@ -5,15 +5,25 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, exists, func, literal_column, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    Uuid,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.actor import Actor
 from app.enums import MemberStatus
 from app.errors import InvalidValue
 from app.groups.models import Group, GroupMembership
 from app.members.models import Member, MemberEmail, MemberPhone
-from app.querying import And, Compiler, Each, Field, Filter, MultiValued, SortSpec, order_by
+from app.querying import And, Compiler, Each, Field, Filter, MultiValued, SortSpec, order_by, pins_one
 
 _TEXT_ATTRIBUTES = (
     "display_name",
@@ -48,6 +58,9 @@ FIELDS: dict[str, Field] = {
     "created_at": Field(Member.created_at, "datetime"),
     "updated_at": Field(Member.updated_at, "datetime"),
 }
+
+# Attributes whose equality matches at most one member of a workspace (unique index).
+UNIQUE = frozenset({"id", "user_name"})
 
 _EMAIL_FIELDS: dict[str, Field] = {
     "value": Field(MemberEmail.value, key=MemberEmail.value_key),
@@ -142,15 +155,53 @@ def search_members(
     conditions: list[ColumnElement[bool]] = [in_workspace, Member.status != MemberStatus.REMOVED]
     if filter is not None:
         conditions.append(Compiler(session, FIELDS, _multi_valued(workspace_id)).compile(filter))
-    total = session.scalar(select(func.count()).select_from(Member).where(*conditions)) or 0
-    if limit == 0 or offset >= total:
-        return total, []
+    count = select(func.count()).select_from(Member).where(*conditions)
+    if limit == 0 or (offset > 0 and pins_one(filter, UNIQUE)):
+        return session.scalar(count) or 0, []
     stmt = (
         select(Member)
         .where(*conditions)
         .order_by(*order_by(sort, SORTABLE, default=Member.created_at, ident=Member.id, dialect=dialect))
         .offset(offset)
         .limit(limit)
-        .options(selectinload(Member.emails), selectinload(Member.phone_numbers))
     )
-    return total, list(session.scalars(stmt))
+    if pins_one(filter, UNIQUE):
+        # At most one member matches (a lookup by userName or id): the page is the count.
+        page = _with_contacts(session, list(session.scalars(stmt)))
+        return len(page), page
+    total = session.scalar(count) or 0
+    if offset >= total:
+        return total, []
+    return total, _with_contacts(session, list(session.scalars(stmt)))
+
+
+# The contacts of a page, by prebuilt statements: in place of selectinload, whose per-query loader set-up
+# measured about a quarter of a SCIM lookup's Python time (replacing it cut ~13% of the lookup's CPU).
+_PAGE_IDS = bindparam("ids", type_=Uuid, expanding=True)
+_EMAILS = (
+    select(MemberEmail)
+    .where(MemberEmail.member_id.in_(_PAGE_IDS))
+    .order_by(MemberEmail.member_id, MemberEmail.position)
+)
+_PHONES = (
+    select(MemberPhone)
+    .where(MemberPhone.member_id.in_(_PAGE_IDS))
+    .order_by(MemberPhone.member_id, MemberPhone.position)
+)
+
+
+def _with_contacts(session: Session, members: list[Member]) -> list[Member]:
+    """Load the e-mails and phone numbers of ``members`` (two queries for the whole page)."""
+    if not members:
+        return members
+    params = {"ids": [m.id for m in members]}
+    emails: dict[UUID, list[MemberEmail]] = {m.id: [] for m in members}
+    phones: dict[UUID, list[MemberPhone]] = {m.id: [] for m in members}
+    for email in session.scalars(_EMAILS, params):
+        emails[email.member_id].append(email)
+    for phone in session.scalars(_PHONES, params):
+        phones[phone.member_id].append(phone)
+    for member in members:
+        set_committed_value(member, "emails", emails[member.id])
+        set_committed_value(member, "phone_numbers", phones[member.id])
+    return members

@@ -114,21 +114,13 @@ def provision_member(
     _check_profile(profile)
     repo = MemberRepository(session)
     report = ChangeReport()
-    member = repo.get_by_user_name(workspace_id, profile.user_name)
-    if member is not None and member.scim_managed and member.status != MemberStatus.REMOVED:
-        raise MemberAlreadyExists(
-            workspace_id=workspace_id, user_name=profile.user_name, existing_id=member.id
-        )
-    if member is None and profile.external_id:
-        member = repo.find_removed_by_external_id(workspace_id, profile.external_id)
+    found = _provisioning_match(repo, workspace_id, profile)
+    member = repo.get(workspace_id, found) if found is not None else None
     if member is None:
-        member = _adoptable_by_email(repo, workspace_id, profile)
-    if member is None:
-        workspace = WorkspaceRepository(session).get(workspace_id)
         member = Member(
             workspace_id=workspace_id,
             role=Role.MEMBER,
-            timezone=workspace.default_timezone if workspace else None,
+            timezone=WorkspaceRepository(session).default_timezone(workspace_id),
             timezone_source=TimezoneSource.DEFAULT,
             scim_managed=True,
         )
@@ -359,19 +351,33 @@ def _set_active(session: Session, member: Member, active: bool, report: ChangeRe
 
 
 def _guard_last_owner(session: Session, member: Member, action: str) -> None:
-    if member.role == Role.OWNER and member.status == MemberStatus.ACTIVE:
-        if MemberRepository(session).count_active_owners(member.workspace_id, excluding=member.id) == 0:
-            raise LastOwner(action)
+    if (
+        member.role == Role.OWNER
+        and member.status == MemberStatus.ACTIVE
+        and MemberRepository(session).count_active_owners(member.workspace_id, excluding=member.id) == 0
+    ):
+        raise LastOwner(action)
 
 
-def _adoptable_by_email(repo: MemberRepository, workspace_id: UUID, profile: MemberProfile) -> Member | None:
-    """A single unmanaged member whose e-mail is the new user's user name or primary e-mail."""
-    candidates: dict[UUID, Member] = {}
+def _provisioning_match(repo: MemberRepository, workspace_id: UUID, profile: MemberProfile) -> UUID | None:
+    """The existing member a new IdP user is, in order of precedence: the member with its user name (a
+    live IdP-managed one is a conflict), else the most recently removed member with its externalId, else
+    the single unmanaged live member whose e-mail is the user name or the primary e-mail."""
     wanted = {profile.user_name} | {e.value for e in profile.emails if e.primary or len(profile.emails) == 1}
-    for email in wanted:
-        if "@" in email:
-            candidates.update({m.id: m for m in repo.find_unmanaged_by_email(workspace_id, email)})
-    return next(iter(candidates.values())) if len(candidates) == 1 else None
+    emails = [email for email in wanted if "@" in email]
+    candidates = repo.provisioning_candidates(workspace_id, profile.user_name, profile.external_id, emails)
+    for c in candidates:
+        if c.reason == "user_name":
+            if c.scim_managed and c.status != MemberStatus.REMOVED:
+                raise MemberAlreadyExists(
+                    workspace_id=workspace_id, user_name=profile.user_name, existing_id=c.id
+                )
+            return c.id
+    removed = [c for c in candidates if c.reason == "removed_external_id"]
+    if removed:
+        return max(removed, key=lambda c: c.updated_at).id
+    adoptable = {c.id for c in candidates if c.reason == "unmanaged_email"}
+    return next(iter(adoptable)) if len(adoptable) == 1 else None
 
 
 def _app_editable(session: Session, actor: Actor, workspace_id: UUID, member_id: UUID) -> Member:

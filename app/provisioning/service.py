@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
 from app.errors import InvalidValue
+from app.orm import new_id, utcnow
 from app.provisioning.models import ProvisioningEvent
 
 OUTCOMES = ("success", "failure")
@@ -42,6 +43,8 @@ class EventRecord:
 def record_event(session: Session, record: EventRecord) -> ProvisioningEvent:
     """Append one event to the workspace's provisioning log."""
     event = ProvisioningEvent(
+        id=new_id(),
+        at=utcnow(),
         workspace_id=record.workspace_id,
         token_id=record.token_id,
         idp=record.idp[:32],
@@ -59,8 +62,10 @@ def record_event(session: Session, record: EventRecord) -> ProvisioningEvent:
         ignored=record.ignored,
         rewrites=record.rewrites,
     )
-    session.add(event)
-    session.flush()
+    # A plain INSERT: an append-only row needs none of the unit of work's bookkeeping (a flush per SCIM
+    # write measured several times the cost of the statement).
+    table = cast(Table, ProvisioningEvent.__table__)
+    session.execute(insert(table), [{c.key: getattr(event, c.key) for c in table.columns}])
     return event
 
 

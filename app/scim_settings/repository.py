@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.scim_settings.models import ScimToken
+from app.workspaces.models import Workspace
+
+# Built once: a reused statement keeps its cache key, which SQLAlchemy otherwise recomputes per request.
+_BY_HASH_FOR_KEY = (
+    select(ScimToken, Workspace)
+    .join(Workspace, Workspace.id == ScimToken.workspace_id)
+    .where(ScimToken.token_hash == bindparam("token_hash"), Workspace.scim_key == bindparam("scim_key"))
+)
 
 
 class ScimTokenRepository:
@@ -27,6 +35,12 @@ class ScimTokenRepository:
 
     def by_hash(self, token_hash: str) -> ScimToken | None:
         return self.session.scalars(select(ScimToken).where(ScimToken.token_hash == token_hash)).one_or_none()
+
+    def by_hash_for_key(self, token_hash: str, scim_key: str) -> tuple[ScimToken, Workspace] | None:
+        """The token with this hash and its workspace, only if the workspace is the one named by the key."""
+        params = {"token_hash": token_hash, "scim_key": scim_key}
+        row = self.session.execute(_BY_HASH_FOR_KEY, params).one_or_none()
+        return None if row is None else (row[0], row[1])
 
     def for_workspace(self, workspace_id: UUID) -> list[ScimToken]:
         return list(
