@@ -9,13 +9,15 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.errors import VersionMismatch
+from app.groups import search as group_search
 from app.groups import service as group_service
 from app.groups.changes import GroupChange, ReplaceMembers, SetDisplayName, SetExternalId
 from app.groups.models import Group
 from app.provisioning.service import record_event
 from scim_facade import dialects, events
-from scim_facade.context import ScimClient, ScimClientDep
+from scim_facade.context import ScimClient, ScimClientDep, guess_idp
 from scim_facade.errors import invalid_syntax
+from scim_facade.filters import parse_filter, parse_sort
 from scim_facade.group_mapping import Member, body_fields, group_to_scim, patch_changes
 from scim_facade.http import ScimRoute, expected_version, read_json
 from scim_facade.listing import ListQuery, list_query, list_response, search_query
@@ -138,8 +140,14 @@ async def patch_group(
     body: dict[str, Any],
     if_match: str | None,
     projection: Projection = FULL,
+    *,
+    with_body: bool = True,
 ) -> Result:
-    """PATCH /Groups/{id}: typed changes applied in order, all or nothing."""
+    """PATCH /Groups/{id}: typed changes applied in order, all or nothing.
+
+    Without ``with_body`` the answer is 204 and the member list is not read, so a membership change
+    costs what it changes, not the group's size (RFC 7644 §3.5.2 allows 204; Entra and Okta expect it).
+    """
     gid = resource_uuid(group_id, "Group")
     raw_ops = dialects.normalise_operations(body, client.rewrites)
     if not isinstance(raw_ops, list) or not raw_ops:
@@ -150,7 +158,9 @@ async def patch_group(
     ]
     ignored: list[dict[str, str]] = []
     changes = patch_changes(ops, gid, ignored)
-    return await _update(client, gid, changes, if_match, "patch_group", ignored, projection)
+    return await _update(
+        client, gid, changes, if_match, "patch_group", ignored, projection if with_body else None
+    )
 
 
 async def _update(
@@ -160,8 +170,10 @@ async def _update(
     if_match: str | None,
     operation: str,
     ignored: list[dict[str, str]],
-    projection: Projection,
+    projection: Projection | None,
 ) -> Result:
+    """Apply the changes; ``projection=None`` answers 204 without reading the members back."""
+
     def uow(session: Session) -> Result:
         result = group_service.update_group(
             session,
@@ -179,10 +191,12 @@ async def _update(
             group.id,
             group.display_name,
             operation,
-            200,
+            200 if projection is not None else 204,
             report=result.report,
             ignored=ignored,
         )
+        if projection is None:
+            return Result(204, version=group.version, location=client.location("Groups", group.id))
         return _render(session, client, group, projection)
 
     return await client.db.write(uow)
@@ -205,16 +219,12 @@ async def delete_group(client: ScimClient, group_id: str, if_match: str | None) 
 
 
 async def search_groups(client: ScimClient, query: ListQuery) -> tuple[int, list[dict[str, Any]]]:
-    # Imported here: the filter compiler and search services are built alongside this module.
-    from app.groups.search import search_groups as search
-    from scim_facade.filters import parse_filter, parse_sort
-
     parsed = parse_filter(query.filter, "Group") if query.filter else None
     sort = parse_sort(query.sort_by, query.sort_order, "Group")
     wants_members = query.projection.wants("members")
 
     def uow(session: Session) -> tuple[int, list[Group], dict[UUID, list[Member]]]:
-        total, groups = search(
+        total, groups = group_search.search_groups(
             session,
             client.actor,
             workspace_id=client.workspace_id,
@@ -243,11 +253,6 @@ async def search_groups(client: ScimClient, query: ListQuery) -> tuple[int, list
 # -- routes -------------------------------------------------------------------------------------------
 
 
-def _projection(request: Request) -> Projection:
-    params = request.query_params
-    return Projection.parse(params.get("attributes"), params.get("excludedAttributes"))
-
-
 @router.get("/{key}/Groups", name="list_groups")
 async def list_groups_route(request: Request, client: ScimClientDep) -> Response:
     query = list_query(request.query_params, client.settings.scim_max_results)
@@ -266,12 +271,12 @@ async def search_groups_route(request: Request, client: ScimClientDep) -> Respon
 async def create_group_route(request: Request, client: ScimClientDep) -> Response:
     body = await read_json(request)
     client.idp = _idp(client, body)
-    return (await create_group(client, body, _projection(request))).response()
+    return (await create_group(client, body, Projection.of_query(request.query_params))).response()
 
 
 @router.get("/{key}/Groups/{resource_id}", name="get_group")
 async def get_group_route(request: Request, resource_id: str, client: ScimClientDep) -> Response:
-    return (await get_group(client, resource_id, _projection(request))).response(request)
+    return (await get_group(client, resource_id, Projection.of_query(request.query_params))).response(request)
 
 
 @router.put("/{key}/Groups/{resource_id}", name="replace_group")
@@ -279,14 +284,21 @@ async def replace_group_route(request: Request, resource_id: str, client: ScimCl
     body = await read_json(request)
     client.idp = _idp(client, body)
     if_match = request.headers.get("if-match")
-    return (await replace_group(client, resource_id, body, if_match, _projection(request))).response()
+    return (
+        await replace_group(client, resource_id, body, if_match, Projection.of_query(request.query_params))
+    ).response()
 
 
 @router.patch("/{key}/Groups/{resource_id}", name="patch_group")
 async def patch_group_route(request: Request, resource_id: str, client: ScimClientDep) -> Response:
     body = await read_json(request)
     if_match = request.headers.get("if-match")
-    return (await patch_group(client, resource_id, body, if_match, _projection(request))).response()
+    params = request.query_params
+    with_body = "attributes" in params or "excludedAttributes" in params
+    result = await patch_group(
+        client, resource_id, body, if_match, Projection.of_query(request.query_params), with_body=with_body
+    )
+    return result.response()
 
 
 @router.delete("/{key}/Groups/{resource_id}", name="delete_group")
@@ -295,6 +307,4 @@ async def delete_group_route(request: Request, resource_id: str, client: ScimCli
 
 
 def _idp(client: ScimClient, body: dict[str, Any]) -> str:
-    from scim_facade.context import guess_idp
-
     return guess_idp(client.user_agent, client.query, body) if client.idp == "unknown" else client.idp

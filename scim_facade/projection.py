@@ -3,6 +3,7 @@ question a route asks before loading anything: will this attribute be returned a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,11 @@ class Projection:
     @classmethod
     def parse(cls, attributes: Any, excluded: Any) -> Projection:
         return cls(parse_list(attributes, "attributes"), parse_list(excluded, "excludedAttributes"))
+
+    @classmethod
+    def of_query(cls, params: Mapping[str, str]) -> Projection:
+        """The projection named by a request's ``attributes``/``excludedAttributes`` query parameters."""
+        return cls.parse(params.get("attributes"), params.get("excludedAttributes"))
 
     def wants(self, attr: str) -> bool:
         """Whether the top-level core attribute ``attr`` will be in the response."""

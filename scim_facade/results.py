@@ -23,7 +23,8 @@ class Result:
 
     def response(self, request: Request | None = None) -> Response:
         if self.status == 204 or self.body is None:
-            return Response(status_code=self.status)
+            headers = {"ETag": f'W/"{self.version}"'} if self.version is not None else None
+            return Response(status_code=self.status, headers=headers)
         if request is not None and self.version is not None and not_modified(request, self.version):
             return Response(status_code=304, headers={"ETag": f'W/"{self.version}"'})
         return scim_response(self.body, self.status, version=self.version, location=self.location)

@@ -14,10 +14,12 @@ from app.groups.models import Group
 from app.members import service as member_service
 from app.members.models import Member
 from app.members.profile import MemberProfile
+from app.members.search import search_members
 from app.provisioning.service import record_event
 from scim_facade import dialects, events
 from scim_facade.context import ScimClient, ScimClientDep
 from scim_facade.errors import invalid_syntax
+from scim_facade.filters import parse_filter, parse_sort
 from scim_facade.http import ScimRoute, expected_version, read_json
 from scim_facade.listing import ListQuery, list_query, list_response, search_query
 from scim_facade.patch import apply_user_patch, check_patch_size
@@ -232,10 +234,6 @@ async def list_users(client: ScimClient, query: ListQuery) -> dict[str, Any]:
 
 
 async def search_users(client: ScimClient, query: ListQuery) -> tuple[int, list[dict[str, Any]]]:
-    # Imported here: the filter compiler and search services are built alongside this module.
-    from app.members.search import search_members
-    from scim_facade.filters import parse_filter, parse_sort
-
     parsed = parse_filter(query.filter, "User") if query.filter else None
     sort = parse_sort(query.sort_by, query.sort_order, "User")
     wants_groups = query.projection.wants("groups")
@@ -270,11 +268,6 @@ async def search_users(client: ScimClient, query: ListQuery) -> tuple[int, list[
 # -- routes -------------------------------------------------------------------------------------------
 
 
-def _projection(request: Request) -> Projection:
-    params = request.query_params
-    return Projection.parse(params.get("attributes"), params.get("excludedAttributes"))
-
-
 @router.get("/{key}/Users", name="list_users")
 async def list_users_route(request: Request, client: ScimClientDep) -> Response:
     query = list_query(request.query_params, client.settings.scim_max_results)
@@ -290,26 +283,30 @@ async def search_users_route(request: Request, client: ScimClientDep) -> Respons
 @router.post("/{key}/Users", name="create_user")
 async def create_user_route(request: Request, client: ScimClientDep) -> Response:
     body = await read_json(request)
-    return (await create_user(client, body, _projection(request))).response()
+    return (await create_user(client, body, Projection.of_query(request.query_params))).response()
 
 
 @router.get("/{key}/Users/{resource_id}", name="get_user")
 async def get_user_route(request: Request, resource_id: str, client: ScimClientDep) -> Response:
-    return (await get_user(client, resource_id, _projection(request))).response(request)
+    return (await get_user(client, resource_id, Projection.of_query(request.query_params))).response(request)
 
 
 @router.put("/{key}/Users/{resource_id}", name="replace_user")
 async def replace_user_route(request: Request, resource_id: str, client: ScimClientDep) -> Response:
     body = await read_json(request)
     if_match = request.headers.get("if-match")
-    return (await replace_user(client, resource_id, body, if_match, _projection(request))).response()
+    return (
+        await replace_user(client, resource_id, body, if_match, Projection.of_query(request.query_params))
+    ).response()
 
 
 @router.patch("/{key}/Users/{resource_id}", name="patch_user")
 async def patch_user_route(request: Request, resource_id: str, client: ScimClientDep) -> Response:
     body = await read_json(request)
     if_match = request.headers.get("if-match")
-    return (await patch_user(client, resource_id, body, if_match, _projection(request))).response()
+    return (
+        await patch_user(client, resource_id, body, if_match, Projection.of_query(request.query_params))
+    ).response()
 
 
 @router.delete("/{key}/Users/{resource_id}", name="delete_user")

@@ -93,7 +93,7 @@ _EXISTING_IDS = select(Member.id).where(
 )
 
 
-def _with_contacts(stmt: Select[tuple[Member]]) -> Select[tuple[Member]]:
+def _with_contacts(stmt: Select[Member]) -> Select[Member]:
     return stmt.options(selectinload(Member.emails), selectinload(Member.phone_numbers))
 
 
@@ -127,33 +127,6 @@ class MemberRepository:
             params["keys"] = keys
         stmt = _candidates_statement(bool(external_id), bool(keys))
         return [Candidate(*row) for row in self.session.execute(stmt, params)]
-
-    def find_removed_by_external_id(self, workspace_id: UUID, external_id: str) -> Member | None:
-        stmt = (
-            select(Member)
-            .where(
-                Member.workspace_id == workspace_id,
-                Member.external_id == external_id,
-                Member.status == MemberStatus.REMOVED,
-            )
-            .order_by(Member.updated_at.desc())
-            .limit(1)
-        )
-        return self.session.scalars(_with_contacts(stmt)).first()
-
-    def find_unmanaged_by_email(self, workspace_id: UUID, email: str) -> list[Member]:
-        stmt = (
-            select(Member)
-            .join(MemberEmail, MemberEmail.member_id == Member.id)
-            .where(
-                MemberEmail.workspace_id == workspace_id,
-                MemberEmail.value_key == fold(email),
-                Member.scim_managed.is_(False),
-                Member.status != MemberStatus.REMOVED,
-            )
-            .distinct()
-        )
-        return list(self.session.scalars(_with_contacts(stmt)))
 
     def by_email(self, workspace_id: UUID, email: str) -> Member | None:
         """The live member whose e-mail (or user name) is ``email``: used by sign-in."""

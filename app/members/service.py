@@ -319,15 +319,18 @@ def _apply_profile(
         member.status = MemberStatus.ACTIVE if profile.active else MemberStatus.INACTIVE
     report.applied.extend(changed)
     if timezone_changed:
-        _apply_idp_timezone(member, profile.timezone, report)
+        _apply_idp_timezone(session, member, profile.timezone, report)
 
 
-def _apply_idp_timezone(member: Member, value: str | None, report: ChangeReport) -> None:
+def _apply_idp_timezone(session: Session, member: Member, value: str | None, report: ChangeReport) -> None:
     """The IdP's timezone is recorded always, applied only while the member has not chosen one."""
     member.idp_timezone = value
     if value is None:
         if member.timezone_source == TimezoneSource.IDP:
+            # The IdP withdrew its value: the workspace default applies again.
+            member.timezone = WorkspaceRepository(session).default_timezone(member.workspace_id)
             member.timezone_source = TimezoneSource.DEFAULT
+            report.applied.append("timezone")
         return
     if not is_timezone(value):
         report.ignore("timezone", f"{value!r} is not an IANA timezone name")

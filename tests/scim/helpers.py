@@ -52,6 +52,15 @@ class Scim:
     async def patch(self, path: str, ops: list[dict[str, Any]], **headers: str) -> httpx.Response:
         return await self.request("PATCH", path, {"schemas": [PATCH_OP], "Operations": ops}, **headers)
 
+    async def patch_group(self, group_id: str, ops: list[dict[str, Any]], **headers: str) -> httpx.Response:
+        """PATCH a group (answered 204 with its new ETag, no body), then GET it."""
+        patched = await self.patch(f"/Groups/{group_id}", ops, **headers)
+        assert patched.status_code == 204, patched.text
+        assert patched.content == b"" and patched.headers["etag"].startswith('W/"')
+        fetched = await self.get(f"/Groups/{group_id}")
+        assert fetched.headers["etag"] == patched.headers["etag"]
+        return fetched
+
     async def delete(self, path: str, **headers: str) -> httpx.Response:
         return await self.request("DELETE", path, **headers)
 

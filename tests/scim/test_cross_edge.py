@@ -81,3 +81,13 @@ class TestDeactivationRefusesApiKeys:
         await scim.patch(f"/Users/{user['id']}", [{"op": "replace", "value": {"active": False}}])
         after = await client.post("/graphql", json={"query": viewer}, headers={"X-API-Key": key})
         assert after.status_code == 401 or after.json()["data"]["viewer"] is None
+
+
+class TestTimezoneWithdrawn:
+    async def test_removing_the_idp_timezone_restores_the_workspace_default(self, client, ws) -> None:
+        scim = Scim(client, ws)
+        user = await scim.create_user("tz@x.test", timezone="Asia/Tokyo")
+        assert user["timezone"] == "Asia/Tokyo"
+        response = await scim.patch(f"/Users/{user['id']}", [{"op": "remove", "path": "timezone"}])
+        assert response.status_code == 200, response.text
+        assert response.json()["timezone"] == ws.workspace.default_timezone

@@ -142,8 +142,8 @@ class TestPatchDialect:
         a = (await scim.create_user("a@x.test"))["id"]
         b = (await scim.create_user("b@x.test"))["id"]
         group = await scim.create_group("G", [a, b])
-        response = await scim.patch(
-            f"/Groups/{group['id']}", [{"op": "Remove", "path": "members", "value": [{"value": a}]}]
+        response = await scim.patch_group(
+            group["id"], [{"op": "Remove", "path": "members", "value": [{"value": a}]}]
         )
         assert [m["value"] for m in response.json()["members"]] == [b]
         assert "value list" in await last_rewrites(db, ws)

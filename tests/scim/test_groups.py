@@ -79,8 +79,8 @@ class TestGroupPatch:
         self, scim: Scim, people: list[str]
     ) -> None:
         group = await scim.create_group("Okta", people)
-        response = await scim.patch(
-            f"/Groups/{group['id']}",
+        response = await scim.patch_group(
+            group["id"],
             [{"op": "replace", "value": {"id": group["id"], "displayName": "Okta Renamed"}}],
         )
         assert response.status_code == 200, response.text
@@ -89,8 +89,8 @@ class TestGroupPatch:
 
     async def test_add_and_remove_in_one_patch(self, scim: Scim, people: list[str]) -> None:
         group = await scim.create_group("Delta", people[:2])
-        response = await scim.patch(
-            f"/Groups/{group['id']}",
+        response = await scim.patch_group(
+            group["id"],
             [
                 {"op": "remove", "path": f'members[value eq "{people[0]}"]'},
                 {"op": "add", "path": "members", "value": [{"value": people[2]}]},
@@ -100,8 +100,8 @@ class TestGroupPatch:
 
     async def test_add_present_and_remove_absent_are_noops(self, scim: Scim, people: list[str]) -> None:
         group = await scim.create_group("Idem", people[:1])
-        response = await scim.patch(
-            f"/Groups/{group['id']}",
+        response = await scim.patch_group(
+            group["id"],
             [
                 {"op": "add", "path": "members", "value": [{"value": people[0]}]},
                 {"op": "remove", "path": f'members[value eq "{people[2]}"]'},
@@ -114,21 +114,17 @@ class TestGroupPatch:
 
     async def test_replace_members_with_empty_list_empties(self, scim: Scim, people: list[str]) -> None:
         group = await scim.create_group("Empty", people)
-        response = await scim.patch(
-            f"/Groups/{group['id']}", [{"op": "replace", "path": "members", "value": []}]
-        )
+        response = await scim.patch_group(group["id"], [{"op": "replace", "path": "members", "value": []}])
         assert member_ids(response.json()) == set()
 
     async def test_remove_members_without_filter_removes_all(self, scim: Scim, people: list[str]) -> None:
         group = await scim.create_group("All", people)
-        response = await scim.patch(f"/Groups/{group['id']}", [{"op": "remove", "path": "members"}])
+        response = await scim.patch_group(group["id"], [{"op": "remove", "path": "members"}])
         assert member_ids(response.json()) == set()
 
     async def test_external_id(self, scim: Scim) -> None:
         group = await scim.create_group("Ext")
-        response = await scim.patch(
-            f"/Groups/{group['id']}", [{"op": "add", "path": "externalId", "value": "e1"}]
-        )
+        response = await scim.patch_group(group["id"], [{"op": "add", "path": "externalId", "value": "e1"}])
         assert response.json()["externalId"] == "e1"
 
     async def test_failing_op_rolls_back(self, scim: Scim, people: list[str]) -> None:
@@ -164,4 +160,27 @@ class TestGroupPatch:
         op = [{"op": "replace", "path": "displayName", "value": "V2"}]
         assert_error(await scim.patch(f"/Groups/{group['id']}", op, **{"If-Match": 'W/"5"'}), 412)
         assert_error(await scim.delete(f"/Groups/{group['id']}", **{"If-Match": 'W/"5"'}), 412)
-        assert (await scim.patch(f"/Groups/{group['id']}", op, **{"If-Match": 'W/"1"'})).status_code == 200
+        assert (await scim.patch_group(group["id"], op, **{"If-Match": 'W/"1"'})).json()[
+            "displayName"
+        ] == "V2"
+
+
+class TestGroupPatchAnswer:
+    async def test_patch_answers_204_without_reading_members(self, scim: Scim, people: list[str]) -> None:
+        group = await scim.create_group("Quiet", people[:1])
+        response = await scim.patch(
+            f"/Groups/{group['id']}", [{"op": "add", "path": "members", "value": [{"value": people[1]}]}]
+        )
+        assert response.status_code == 204 and response.content == b""
+        assert response.headers["etag"] == 'W/"2"'
+
+    async def test_patch_with_attributes_answers_200_with_the_projection(
+        self, scim: Scim, people: list[str]
+    ) -> None:
+        group = await scim.create_group("Loud", people[:1])
+        ops = [{"op": "add", "path": "members", "value": [{"value": people[1]}]}]
+        response = await scim.patch(f"/Groups/{group['id']}?excludedAttributes=members", ops)
+        assert response.status_code == 200
+        assert response.json()["displayName"] == "Loud" and "members" not in response.json()
+        response = await scim.patch(f"/Groups/{group['id']}?attributes=members", ops)
+        assert member_ids(response.json()) == set(people[:2])

@@ -68,13 +68,15 @@ class TestOkta:
             await okta.post("/Groups", {"schemas": [GROUP], "displayName": "Push", "members": []})
         ).json()
         path = f"/Groups/{group['id']}"
-        renamed = await okta.patch(
-            path, [{"op": "replace", "value": {"id": group["id"], "displayName": "Pushed"}}]
+        renamed = await okta.patch_group(
+            group["id"], [{"op": "replace", "value": {"id": group["id"], "displayName": "Pushed"}}]
         )
         assert renamed.json()["displayName"] == "Pushed"
-        await okta.patch(path, [{"op": "add", "path": "members", "value": [{"value": a}, {"value": b}]}])
-        delta = await okta.patch(
-            path,
+        await okta.patch_group(
+            group["id"], [{"op": "add", "path": "members", "value": [{"value": a}, {"value": b}]}]
+        )
+        delta = await okta.patch_group(
+            group["id"],
             [
                 {"op": "remove", "path": f'members[value eq "{a}"]'},
                 {"op": "add", "path": "members", "value": [{"value": a}]},
@@ -82,7 +84,7 @@ class TestOkta:
             ],
         )
         assert [m["value"] for m in delta.json()["members"]] == [a]
-        pushed = await okta.patch(path, [{"op": "replace", "path": "members", "value": []}])
+        pushed = await okta.patch_group(group["id"], [{"op": "replace", "path": "members", "value": []}])
         assert pushed.json()["members"] == []
         assert (await okta.delete(path)).status_code == 204
 
@@ -137,12 +139,16 @@ class TestEntra:
         assert created.status_code == 201, created.text
         group = created.json()
         path = f"/Groups/{group['id']}"
-        await entra.patch(path, [{"op": "Add", "path": "members", "value": [{"value": a}, {"value": b}]}])
+        await entra.patch_group(
+            group["id"], [{"op": "Add", "path": "members", "value": [{"value": a}, {"value": b}]}]
+        )
         listed = (
             await entra.get('/Groups?excludedAttributes=members&filter=displayName eq "displayName"')
         ).json()
         assert listed["totalResults"] == 1 and "members" not in listed["Resources"][0]
-        removed = await entra.patch(path, [{"op": "Remove", "path": "members", "value": [{"value": a}]}])
+        removed = await entra.patch_group(
+            group["id"], [{"op": "Remove", "path": "members", "value": [{"value": a}]}]
+        )
         assert [m["value"] for m in removed.json()["members"]] == [b]
         log = await events(db, ws)
         group_create = next(e for e in log if e.operation == "create_group")
@@ -189,8 +195,8 @@ class TestJumpCloud:
         assert taken.status_code == 201 and taken.json()["id"] == str(existing.id)
         member = await db.read(member_service.get_member, SYSTEM, workspace_id=ws.id, member_id=invited.id)
         assert member.scim_managed
-        removed = await jc.patch(
-            f"/Groups/{existing.id}",
+        removed = await jc.patch_group(
+            str(existing.id),
             [{"op": "remove", "path": "members", "value": [{"value": str(invited.id)}]}],
         )
         assert removed.json()["members"] == []
