@@ -64,7 +64,7 @@ pg_ensure() {
     data="$(_pg_data_dir)"
     if [ ! -f "$data/PG_VERSION" ]; then
         log "initdb $data"
-        _pg_run "$bin/initdb" -D "$data" --auth=trust -U postgres --no-sync >/dev/null
+        _pg_run "$bin/initdb" -D "$data" --auth=trust -U postgres --no-sync -E UTF8 --no-locale >/dev/null
     fi
     log "starting a throwaway PostgreSQL on 127.0.0.1:$port"
     _pg_run "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
