@@ -221,8 +221,12 @@ def _page_filters(
             or_(
                 Member.sort_key.like(like, escape="\\"),
                 Member.user_name_key.like(like, escape="\\"),
-                exists().where(
-                    MemberEmail.member_id == Member.id, MemberEmail.value_key.like(like, escape="\\")
+                # One pass over the workspace's e-mails, not a correlated probe per member.
+                Member.id.in_(
+                    select(MemberEmail.member_id).where(
+                        MemberEmail.workspace_id == workspace_id,
+                        MemberEmail.value_key.like(like, escape="\\"),
+                    )
                 ),
             )
         )
