@@ -107,6 +107,7 @@ async def _run(client: ScimClient, op: dict[str, Any], ids: dict[str, str]) -> t
 
 @router.post("/{key}/Bulk", name="bulk")
 async def bulk_route(request: Request, client: ScimClientDep) -> Response:
+    await client.authenticate()  # once, before the operations (each would otherwise check it again)
     settings = client.settings
     max_payload, max_ops = settings.scim_bulk_max_payload, settings.scim_bulk_max_operations
     declared = request.headers.get("content-length", "")

@@ -101,7 +101,7 @@ async def create_group(client: ScimClient, body: dict[str, Any], projection: Pro
         )
         return _render(session, client, group, projection, 201)
 
-    return await client.db.write(uow)
+    return await client.write(uow)
 
 
 async def get_group(client: ScimClient, group_id: str, projection: Projection = FULL) -> Result:
@@ -111,7 +111,7 @@ async def get_group(client: ScimClient, group_id: str, projection: Projection = 
         group = group_service.get_group(session, client.actor, workspace_id=client.workspace_id, group_id=gid)
         return _render(session, client, group, projection)
 
-    return await client.db.read(uow)
+    return await client.read(uow)
 
 
 async def replace_group(
@@ -199,7 +199,7 @@ async def _update(
             return Result(204, version=group.version, location=client.location("Groups", group.id))
         return _render(session, client, group, projection)
 
-    return await client.db.write(uow)
+    return await client.write(uow)
 
 
 async def delete_group(client: ScimClient, group_id: str, if_match: str | None) -> Result:
@@ -215,7 +215,7 @@ async def delete_group(client: ScimClient, group_id: str, if_match: str | None) 
         _log(session, client, gid, client.target, "delete_group", 204)
         return Result(204, resource_id=str(gid))
 
-    return await client.db.write(uow)
+    return await client.write(uow)
 
 
 async def search_groups(client: ScimClient, query: ListQuery) -> tuple[int, list[dict[str, Any]]]:
@@ -240,7 +240,7 @@ async def search_groups(client: ScimClient, query: ListQuery) -> tuple[int, list
             )
         return total, groups, members
 
-    total, groups, members = await client.db.read(uow)
+    total, groups, members = await client.read(uow)
     resources = [
         query.projection.apply(
             group_to_scim(g, members.get(g.id, []) if wants_members else None, client.base_url)

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
+from scim_facade.context import settle_authentication
 from scim_facade.errors import ScimError, error_body, invalid_syntax, translate
 
 SCIM_MEDIA_TYPE = "application/scim+json"
@@ -103,16 +104,25 @@ class ScimRoute(APIRoute):
 
         async def scim_handler(request: Request) -> Response:
             try:
-                return await handler(request)
-            except RequestValidationError as exc:
-                error = invalid_syntax(_validation_detail(exc))
-                await _record(request, error, exc)
-                return error_response(error)
+                response = await handler(request)
+                # A route that reached no data has not checked the bearer token yet: check it now.
+                await settle_authentication(request)
+                return response
             except Exception as exc:  # every failure answers in SCIM's own format
-                error = translate(exc)
-                if error.status >= 500:
-                    log.exception("SCIM request failed: %s %s", request.method, request.url.path)
-                await _record(request, error, exc)
+                failure: Exception = exc
+                try:
+                    # The token is checked by the first unit of work; a request refused before reaching
+                    # one still answers 401 when its token is bad, as if the check had come first.
+                    await settle_authentication(request)
+                except Exception as auth_exc:
+                    failure = auth_exc
+                if isinstance(failure, RequestValidationError):
+                    error = invalid_syntax(_validation_detail(failure))
+                else:
+                    error = translate(failure)
+                    if error.status >= 500:
+                        log.exception("SCIM request failed: %s %s", request.method, request.url.path)
+                await _record(request, error, failure)
                 return error_response(error)
 
         return scim_handler

@@ -94,7 +94,7 @@ async def create_user(client: ScimClient, body: dict[str, Any], projection: Proj
         rendered = _render(client, member, groups, projection)
         return Result(201, rendered.body, rendered.version, rendered.location, rendered.resource_id)
 
-    return await client.db.write(uow)
+    return await client.write(uow)
 
 
 async def get_user(client: ScimClient, user_id: str, projection: Projection = FULL) -> Result:
@@ -106,7 +106,7 @@ async def get_user(client: ScimClient, user_id: str, projection: Projection = FU
         )
         return _render(client, member, _groups(session, client, member, projection), projection)
 
-    return await client.db.read(uow)
+    return await client.read(uow)
 
 
 async def replace_user(
@@ -191,7 +191,7 @@ async def _update(
         )
         return _render(client, member, _groups(session, client, member, projection), projection)
 
-    return await client.db.write(uow)
+    return await client.write(uow)
 
 
 async def delete_user(client: ScimClient, user_id: str, if_match: str | None) -> Result:
@@ -224,7 +224,7 @@ async def delete_user(client: ScimClient, user_id: str, if_match: str | None) ->
         )
         return Result(204, resource_id=str(member.id))
 
-    return await client.db.write(uow)
+    return await client.write(uow)
 
 
 async def list_users(client: ScimClient, query: ListQuery) -> dict[str, Any]:
@@ -255,7 +255,7 @@ async def search_users(client: ScimClient, query: ListQuery) -> tuple[int, list[
             )
         return total, members, groups
 
-    total, members, groups = await client.db.read(uow)
+    total, members, groups = await client.read(uow)
     resources = [
         query.projection.apply(
             member_to_scim(m, groups.get(m.id, []) if wants_groups else None, client.base_url)

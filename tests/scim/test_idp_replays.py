@@ -138,7 +138,6 @@ class TestEntra:
         created = await entra.post("/Groups", sample("entra_create_group.json"))
         assert created.status_code == 201, created.text
         group = created.json()
-        path = f"/Groups/{group['id']}"
         await entra.patch_group(
             group["id"], [{"op": "Add", "path": "members", "value": [{"value": a}, {"value": b}]}]
         )
