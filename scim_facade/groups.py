@@ -17,10 +17,9 @@ from app.provisioning.service import record_event
 from scim_facade import dialects, events
 from scim_facade.context import ScimClient, ScimClientDep, guess_idp
 from scim_facade.errors import invalid_syntax
-from scim_facade.filters import parse_filter, parse_sort
 from scim_facade.group_mapping import Member, body_fields, group_to_scim, patch_changes
 from scim_facade.http import ScimRoute, expected_version, read_json
-from scim_facade.listing import ListQuery, list_query, list_response, search_query
+from scim_facade.listing import ListQuery, find_resources, list_query, list_response, search_query
 from scim_facade.patch import check_patch_size
 from scim_facade.projection import Projection
 from scim_facade.results import Result, resource_uuid
@@ -219,35 +218,22 @@ async def delete_group(client: ScimClient, group_id: str, if_match: str | None) 
 
 
 async def search_groups(client: ScimClient, query: ListQuery) -> tuple[int, list[dict[str, Any]]]:
-    parsed = parse_filter(query.filter, "Group") if query.filter else None
-    sort = parse_sort(query.sort_by, query.sort_order, "Group")
-    wants_members = query.projection.wants("members")
+    """A page of groups matching the query; members are read only when the projection wants them."""
 
-    def uow(session: Session) -> tuple[int, list[Group], dict[UUID, list[Member]]]:
-        total, groups = group_search.search_groups(
-            session,
-            client.actor,
-            workspace_id=client.workspace_id,
-            filter=parsed,
-            sort=sort,
-            offset=query.offset,
-            limit=query.count,
+    def members_of(session: Session, groups: list[Group]) -> dict[UUID, list[Member]]:
+        return group_service.members_of_groups(
+            session, client.actor, workspace_id=client.workspace_id, group_ids=[g.id for g in groups]
         )
-        members: dict[UUID, list[Member]] = {}
-        if wants_members and groups:
-            members = group_service.members_of_groups(
-                session, client.actor, workspace_id=client.workspace_id, group_ids=[g.id for g in groups]
-            )
-        return total, groups, members
 
-    total, groups, members = await client.read(uow)
-    resources = [
-        query.projection.apply(
-            group_to_scim(g, members.get(g.id, []) if wants_members else None, client.base_url)
-        )
-        for g in groups
-    ]
-    return total, resources
+    return await find_resources(
+        client,
+        query,
+        resource="Group",
+        search=group_search.search_groups,
+        related_attribute="members",
+        related=members_of,
+        render=group_to_scim,
+    )
 
 
 # -- routes -------------------------------------------------------------------------------------------

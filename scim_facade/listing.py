@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from uuid import UUID
 
+from scim_facade.context import ScimClient
 from scim_facade.errors import invalid_syntax, invalid_value
+from scim_facade.filters import parse_filter, parse_sort
 from scim_facade.projection import Projection
 from scim_facade.schemas import LIST_RESPONSE, SEARCH_REQUEST
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 PARAMS = ("filter", "startIndex", "count", "sortBy", "sortOrder", "attributes", "excludedAttributes")
 
@@ -91,3 +97,49 @@ def list_response(query: ListQuery, total: int, resources: list[dict[str, Any]])
         "itemsPerPage": len(resources),
         "Resources": resources,
     }
+
+
+class _Resource(Protocol):
+    id: UUID
+
+
+R = TypeVar("R", bound=_Resource)
+
+
+async def find_resources(
+    client: ScimClient,
+    query: ListQuery,
+    *,
+    resource: Literal["User", "Group"],
+    search: Callable[..., tuple[int, list[R]]],
+    related_attribute: str,
+    related: Callable[[Session, list[R]], Mapping[UUID, list[Any]]],
+    render: Callable[[R, list[Any] | None, str], dict[str, Any]],
+) -> tuple[int, list[dict[str, Any]]]:
+    """One page of resources matching the query (GET list and .search), rendered and projected.
+
+    ``related`` loads the multi-valued attribute that points at the other resource type (a user's groups,
+    a group's members) for the whole page in one go, and only when the projection wants it.
+    """
+    parsed = parse_filter(query.filter, resource) if query.filter else None
+    sort = parse_sort(query.sort_by, query.sort_order, resource)
+    wants_related = query.projection.wants(related_attribute)
+
+    def uow(session: Session) -> tuple[int, list[R], Mapping[UUID, list[Any]]]:
+        total, found = search(
+            session,
+            client.actor,
+            workspace_id=client.workspace_id,
+            filter=parsed,
+            sort=sort,
+            offset=query.offset,
+            limit=query.count,
+        )
+        return total, found, related(session, found) if wants_related and found else {}
+
+    total, found, extra = await client.read(uow)
+    rendered = [
+        query.projection.apply(render(r, extra.get(r.id, []) if wants_related else None, client.base_url))
+        for r in found
+    ]
+    return total, rendered

@@ -19,9 +19,8 @@ from app.provisioning.service import record_event
 from scim_facade import dialects, events
 from scim_facade.context import ScimClient, ScimClientDep
 from scim_facade.errors import invalid_syntax
-from scim_facade.filters import parse_filter, parse_sort
 from scim_facade.http import ScimRoute, expected_version, read_json
-from scim_facade.listing import ListQuery, list_query, list_response, search_query
+from scim_facade.listing import ListQuery, find_resources, list_query, list_response, search_query
 from scim_facade.patch import apply_user_patch, check_patch_size
 from scim_facade.projection import Projection
 from scim_facade.results import Result, resource_uuid
@@ -234,35 +233,22 @@ async def list_users(client: ScimClient, query: ListQuery) -> dict[str, Any]:
 
 
 async def search_users(client: ScimClient, query: ListQuery) -> tuple[int, list[dict[str, Any]]]:
-    parsed = parse_filter(query.filter, "User") if query.filter else None
-    sort = parse_sort(query.sort_by, query.sort_order, "User")
-    wants_groups = query.projection.wants("groups")
+    """A page of users matching the query, each with its groups unless excluded."""
 
-    def uow(session: Session) -> tuple[int, list[Member], dict[UUID, list[Group]]]:
-        total, members = search_members(
-            session,
-            client.actor,
-            workspace_id=client.workspace_id,
-            filter=parsed,
-            sort=sort,
-            offset=query.offset,
-            limit=query.count,
+    def groups_of(session: Session, members: list[Member]) -> dict[UUID, list[Group]]:
+        return group_service.groups_of_members(
+            session, client.actor, workspace_id=client.workspace_id, member_ids=[m.id for m in members]
         )
-        groups: dict[UUID, list[Group]] = {}
-        if wants_groups and members:
-            groups = group_service.groups_of_members(
-                session, client.actor, workspace_id=client.workspace_id, member_ids=[m.id for m in members]
-            )
-        return total, members, groups
 
-    total, members, groups = await client.read(uow)
-    resources = [
-        query.projection.apply(
-            member_to_scim(m, groups.get(m.id, []) if wants_groups else None, client.base_url)
-        )
-        for m in members
-    ]
-    return total, resources
+    return await find_resources(
+        client,
+        query,
+        resource="User",
+        search=search_members,
+        related_attribute="groups",
+        related=groups_of,
+        render=member_to_scim,
+    )
 
 
 # -- routes -------------------------------------------------------------------------------------------
