@@ -114,6 +114,12 @@ class VersionMismatch(DomainError):
         super().__init__(f"version mismatch: expected {expected}, current is {current}")
         self.expected, self.current = expected, current
 
+    @classmethod
+    def check(cls, *, current: int, expected: int | None) -> None:
+        """Raise unless the caller expected no particular version or the current one."""
+        if expected is not None and expected != current:
+            raise cls(expected=str(expected), current=str(current))
+
 
 class Forbidden(DomainError):
     """The actor may not do this."""

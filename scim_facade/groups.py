@@ -8,7 +8,6 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from app.errors import VersionMismatch
 from app.groups import search as group_search
 from app.groups import service as group_service
 from app.groups.changes import GroupChange, ReplaceMembers, SetDisplayName, SetExternalId
@@ -205,12 +204,14 @@ async def delete_group(client: ScimClient, group_id: str, if_match: str | None) 
     gid = resource_uuid(group_id, "Group")
 
     def uow(session: Session) -> Result:
-        group = group_service.get_group(session, client.actor, workspace_id=client.workspace_id, group_id=gid)
-        expected = expected_version(if_match)
-        if expected is not None and expected != group.version:
-            raise VersionMismatch(expected=str(expected), current=str(group.version))
+        group = group_service.delete_group(
+            session,
+            client.actor,
+            workspace_id=client.workspace_id,
+            group_id=gid,
+            expected_version=expected_version(if_match),
+        )
         client.target = group.display_name
-        group_service.delete_group(session, client.actor, workspace_id=client.workspace_id, group_id=gid)
         _log(session, client, gid, client.target, "delete_group", 204)
         return Result(204, resource_id=str(gid))
 

@@ -8,7 +8,6 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from app.errors import VersionMismatch
 from app.groups import service as group_service
 from app.groups.models import Group
 from app.members import service as member_service
@@ -198,15 +197,12 @@ async def delete_user(client: ScimClient, user_id: str, if_match: str | None) ->
     member_id = resource_uuid(user_id, "User")
 
     def uow(session: Session) -> Result:
-        expected = expected_version(if_match)
-        if expected is not None:
-            current = member_service.get_member(
-                session, client.actor, workspace_id=client.workspace_id, member_id=member_id
-            )
-            if current.version != expected:
-                raise VersionMismatch(expected=str(expected), current=str(current.version))
         member = member_service.remove_member(
-            session, client.actor, workspace_id=client.workspace_id, member_id=member_id
+            session,
+            client.actor,
+            workspace_id=client.workspace_id,
+            member_id=member_id,
+            expected_version=expected_version(if_match),
         )
         client.target = member.user_name
         record_event(

@@ -152,8 +152,7 @@ def update_group(
     """The IdP changes a group (SCIM PATCH or PUT): all changes apply, in order, or none do."""
     actor.require_provisioner(workspace_id)
     group = get_group(session, actor, workspace_id=workspace_id, group_id=group_id, for_update=True)
-    if expected_version is not None and expected_version != group.version:
-        raise VersionMismatch(expected=str(expected_version), current=str(group.version))
+    VersionMismatch.check(current=group.version, expected=expected_version)
     report = ChangeReport()
     group.scim_managed = True
     if _apply(session, group, changes, report):
@@ -162,14 +161,23 @@ def update_group(
     return GroupResult(group, False, report)
 
 
-def delete_group(session: Session, actor: Actor, *, workspace_id: UUID, group_id: UUID) -> None:
-    """Delete a group: by the IdP, or in the app when the IdP does not manage it."""
+def delete_group(
+    session: Session,
+    actor: Actor,
+    *,
+    workspace_id: UUID,
+    group_id: UUID,
+    expected_version: int | None = None,
+) -> Group:
+    """Delete a group: by the IdP, or in the app when the IdP does not manage it. Returns what was deleted."""
     actor.require_workspace(workspace_id)
-    group = get_group(session, actor, workspace_id=workspace_id, group_id=group_id)
+    group = get_group(session, actor, workspace_id=workspace_id, group_id=group_id, for_update=True)
     if not actor.is_scim:
         actor.require_admin(workspace_id)
         _require_unmanaged(group)
+    VersionMismatch.check(current=group.version, expected=expected_version)
     GroupRepository(session).delete(group)
+    return group
 
 
 # -- the app ------------------------------------------------------------------------------------------

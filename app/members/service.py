@@ -174,7 +174,7 @@ def update_member(
     """The IdP changes some attributes (SCIM PATCH): ``change`` maps the current profile to the new one."""
     actor.require_provisioner(workspace_id)
     member = get_member(session, actor, workspace_id=workspace_id, member_id=member_id, for_update=True)
-    _check_version(member.version, expected_version)
+    VersionMismatch.check(current=member.version, expected=expected_version)
     current = MemberProfile.from_member(member)
     profile = change(current)
     _check_profile(profile)
@@ -195,10 +195,18 @@ def update_member(
     return ProvisionResult(member, False, report)
 
 
-def remove_member(session: Session, actor: Actor, *, workspace_id: UUID, member_id: UUID) -> Member:
+def remove_member(
+    session: Session,
+    actor: Actor,
+    *,
+    workspace_id: UUID,
+    member_id: UUID,
+    expected_version: int | None = None,
+) -> Member:
     """The IdP deletes a user: the member is marked REMOVED (history kept) and leaves every group."""
     actor.require_provisioner(workspace_id)
     member = get_member(session, actor, workspace_id=workspace_id, member_id=member_id, for_update=True)
+    VersionMismatch.check(current=member.version, expected=expected_version)
     _guard_last_owner(session, member, "remove")
     member.status = MemberStatus.REMOVED
     GroupRepository(session).remove_member_everywhere(member.id)
@@ -393,11 +401,6 @@ def _app_editable(session: Session, actor: Actor, workspace_id: UUID, member_id:
 def _require_role_grant(actor: Actor, role: Role) -> None:
     if role == Role.OWNER and actor.kind == "member" and actor.role != Role.OWNER:
         raise Forbidden("only owners may grant or remove the owner role")
-
-
-def _check_version(current: int, expected: int | None) -> None:
-    if expected is not None and expected != current:
-        raise VersionMismatch(expected=str(expected), current=str(current))
 
 
 def _check_profile(profile: MemberProfile) -> None:
