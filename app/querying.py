@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, func, not_, or_, true
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, func, not_, or_, true
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidFilter
+from app.errors import InvalidFilter, InvalidValue
 from app.orm import fold
 
 Operator = Literal["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]
@@ -261,3 +261,31 @@ def pins_one(filter: Filter | None, unique: frozenset[str]) -> bool:
     """Whether ``filter`` requires equality on one of the ``unique`` attributes (at most one match)."""
     terms = filter.terms if isinstance(filter, And) else (filter,)
     return any(isinstance(t, Compare) and t.op == "eq" and t.attribute in unique for t in terms)
+
+
+def page_with_total(
+    session: Session,
+    *,
+    count: Select[Any],
+    page: Select[Any],
+    filter: Filter | None,
+    unique: frozenset[str],
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Any]]:
+    """The total number of matches and one page of them, running only the statements needed.
+
+    ``limit=0`` is a count alone; a filter pinning a unique attribute has at most one match, so its page
+    is its count; a page past the end is not fetched.
+    """
+    if offset < 0 or limit < 0:
+        raise InvalidValue("offset and limit must not be negative")
+    if limit == 0 or (offset > 0 and pins_one(filter, unique)):
+        return session.scalar(count) or 0, []
+    if pins_one(filter, unique):
+        rows = list(session.scalars(page))
+        return len(rows), rows
+    total = session.scalar(count) or 0
+    if offset >= total:
+        return total, []
+    return total, list(session.scalars(page))

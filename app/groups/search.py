@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.actor import Actor
 from app.enums import MemberStatus
-from app.errors import InvalidValue
 from app.groups.models import Group, GroupMembership
 from app.members.models import Member
-from app.querying import Compiler, Field, Filter, MultiValued, SortSpec, order_by, pins_one
+from app.querying import Compiler, Field, Filter, MultiValued, SortSpec, order_by, page_with_total
 
 # Attributes whose equality matches at most one group of a workspace (unique index).
 UNIQUE = frozenset({"id", "display_name"})
@@ -64,26 +63,20 @@ def search_groups(
 ) -> tuple[int, list[Group]]:
     """Groups matching ``filter``: the total count and one page (members are not loaded)."""
     actor.require_workspace(workspace_id)
-    if offset < 0 or limit < 0:
-        raise InvalidValue("offset and limit must not be negative")
     conditions: list[ColumnElement[bool]] = [Group.workspace_id == workspace_id]
     if filter is not None:
         conditions.append(Compiler(session, FIELDS, MULTI_VALUED).compile(filter))
-    count = select(func.count()).select_from(Group).where(*conditions)
-    if limit == 0 or (offset > 0 and pins_one(filter, UNIQUE)):
-        return session.scalar(count) or 0, []
     dialect = session.get_bind().dialect.name
-    stmt = (
-        select(Group)
+    return page_with_total(
+        session,
+        count=select(func.count()).select_from(Group).where(*conditions),
+        page=select(Group)
         .where(*conditions)
         .order_by(*order_by(sort, SORTABLE, default=Group.created_at, ident=Group.id, dialect=dialect))
         .offset(offset)
-        .limit(limit)
+        .limit(limit),
+        filter=filter,
+        unique=UNIQUE,
+        offset=offset,
+        limit=limit,
     )
-    if pins_one(filter, UNIQUE):
-        page = list(session.scalars(stmt))  # at most one group matches: the page is the count
-        return len(page), page
-    total = session.scalar(count) or 0
-    if offset >= total:
-        return total, []
-    return total, list(session.scalars(stmt))

@@ -20,10 +20,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.actor import Actor
 from app.enums import MemberStatus
-from app.errors import InvalidValue
 from app.groups.models import Group, GroupMembership
 from app.members.models import Member, MemberEmail, MemberPhone
-from app.querying import And, Compiler, Each, Field, Filter, MultiValued, SortSpec, order_by, pins_one
+from app.querying import And, Compiler, Each, Field, Filter, MultiValued, SortSpec, order_by, page_with_total
 
 _TEXT_ATTRIBUTES = (
     "display_name",
@@ -144,8 +143,6 @@ def search_members(
 ) -> tuple[int, list[Member]]:
     """Members (not removed) matching ``filter``: the total count and one page, with e-mails and phones."""
     actor.require_workspace(workspace_id)
-    if offset < 0 or limit < 0:
-        raise InvalidValue("offset and limit must not be negative")
     dialect = session.get_bind().dialect.name
     in_workspace: ColumnElement[bool] = Member.workspace_id == workspace_id
     if dialect == "sqlite" and filter is not None and _email_lookup(filter):
@@ -155,24 +152,20 @@ def search_members(
     conditions: list[ColumnElement[bool]] = [in_workspace, Member.status != MemberStatus.REMOVED]
     if filter is not None:
         conditions.append(Compiler(session, FIELDS, _multi_valued(workspace_id)).compile(filter))
-    count = select(func.count()).select_from(Member).where(*conditions)
-    if limit == 0 or (offset > 0 and pins_one(filter, UNIQUE)):
-        return session.scalar(count) or 0, []
-    stmt = (
-        select(Member)
+    total, page = page_with_total(
+        session,
+        count=select(func.count()).select_from(Member).where(*conditions),
+        page=select(Member)
         .where(*conditions)
         .order_by(*order_by(sort, SORTABLE, default=Member.created_at, ident=Member.id, dialect=dialect))
         .offset(offset)
-        .limit(limit)
+        .limit(limit),
+        filter=filter,
+        unique=UNIQUE,
+        offset=offset,
+        limit=limit,
     )
-    if pins_one(filter, UNIQUE):
-        # At most one member matches (a lookup by userName or id): the page is the count.
-        page = _with_contacts(session, list(session.scalars(stmt)))
-        return len(page), page
-    total = session.scalar(count) or 0
-    if offset >= total:
-        return total, []
-    return total, _with_contacts(session, list(session.scalars(stmt)))
+    return total, _with_contacts(session, page)
 
 
 # The contacts of a page, by prebuilt statements: in place of selectinload, whose per-query loader set-up
