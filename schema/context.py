@@ -13,8 +13,9 @@ from strawberry.types import Info as StrawberryInfo
 from app.actor import Actor
 from app.config import Settings
 from app.db import Database
-from app.errors import DomainError
+from app.errors import DomainError, InvalidValue, NotFound
 from app.web_session import resolve_actor
+from schema.cursors import parse_id
 from schema.errors import query_error, unauthenticated
 from schema.loaders import Loaders, make_loaders
 
@@ -48,6 +49,20 @@ class Context(BaseContext):
         actor = self.member_actor()
         try:
             return await self.db.read(fn, actor, *args, **kw)
+        except DomainError as exc:
+            raise query_error(exc) from exc
+
+    async def lookup(self, fn: Callable[..., T], raw_id: str, id_kw: str) -> T | None:
+        """One object by GraphQL id, or None when the id is malformed or names nothing visible."""
+        try:
+            object_id = parse_id(raw_id)
+        except InvalidValue:
+            return None
+        actor = self.member_actor()
+        try:
+            return await self.db.read(fn, actor, workspace_id=self.workspace_id, **{id_kw: object_id})
+        except NotFound:
+            return None
         except DomainError as exc:
             raise query_error(exc) from exc
 

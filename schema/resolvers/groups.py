@@ -7,7 +7,7 @@ from uuid import UUID
 
 import strawberry
 
-from app.errors import DomainError, InvalidValue, NotFound
+from app.errors import DomainError, InvalidValue
 from app.groups import service as group_service
 from app.groups.changes import AddMembers, GroupChange, RemoveMembers, SetDisplayName
 from schema import cursors
@@ -79,21 +79,8 @@ class GroupQueries:
 
     @strawberry.field(description="One group (null when there is none with this id)")
     async def group(self, info: Info, id: strawberry.ID) -> GroupType | None:
-        ctx = info.context
-        workspace_id = ctx.workspace_id
-        try:
-            group_id = cursors.parse_id(str(id))
-        except InvalidValue:
-            return None
-        try:
-            group = await ctx.db.read(
-                group_service.get_group, ctx.member_actor(), workspace_id=workspace_id, group_id=group_id
-            )
-        except DomainError as exc:
-            if isinstance(exc, NotFound):
-                return None
-            raise query_error(exc) from exc
-        return GroupType.from_model(group)
+        group = await info.context.lookup(group_service.get_group, str(id), "group_id")
+        return None if group is None else GroupType.from_model(group)
 
 
 @strawberry.type

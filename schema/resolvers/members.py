@@ -9,7 +9,7 @@ from uuid import UUID
 import strawberry
 
 from app.enums import MemberStatus, Role
-from app.errors import DomainError, InvalidValue, NotFound
+from app.errors import DomainError, InvalidValue
 from app.members import service as member_service
 from schema import cursors
 from schema.context import Context, Info
@@ -110,21 +110,8 @@ class MemberQueries:
 
     @strawberry.field(description="One member (null when there is none with this id)")
     async def member(self, info: Info, id: strawberry.ID) -> MemberType | None:
-        ctx = info.context
-        workspace_id = ctx.workspace_id
-        try:
-            member_id = _id(id, "id")
-        except InvalidValue:
-            return None
-        try:
-            member = await ctx.db.read(
-                member_service.get_member, ctx.member_actor(), workspace_id=workspace_id, member_id=member_id
-            )
-        except DomainError as exc:
-            if isinstance(exc, NotFound):
-                return None
-            raise query_error(exc) from exc
-        return MemberType.from_model(member)
+        member = await info.context.lookup(member_service.get_member, str(id), "member_id")
+        return None if member is None else MemberType.from_model(member)
 
 
 @strawberry.type
