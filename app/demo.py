@@ -29,7 +29,7 @@ from app.errors import Forbidden, NotFound
 from app.groups import service as group_service
 from app.groups.models import Group, GroupMembership
 from app.members import service as member_service
-from app.members.models import Member, MemberEmail
+from app.members.models import Member, MemberEmail, member_sort_key
 from app.orm import fold, new_id, utcnow
 from app.scim_settings import service as scim_settings
 from app.scim_settings.models import ScimToken
@@ -252,7 +252,7 @@ def _member_row(workspace_id: UUID, index: int, now: Any) -> dict[str, Any]:
         timezone=DEFAULT_TIMEZONE,
         timezone_source=TimezoneSource.DEFAULT,
         scim_managed=scim,
-        sort_key=fold(display)[:255],
+        sort_key=member_sort_key(user_name=user_name, display_name=display),
         created_at=now,
         updated_at=now,
         version=2 if inactive else 1,  # deactivation is a later change, which bumps the version

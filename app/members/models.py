@@ -9,9 +9,21 @@ from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import MemberStatus, Role, TimezoneSource
-from app.orm import Base, UTCDateTime, new_id, utcnow
+from app.orm import Base, UTCDateTime, fold, new_id, utcnow
 
 S = String(255)
+
+
+def member_sort_key(
+    *,
+    user_name: str,
+    display_name: str | None = None,
+    """The folded name members are listed and searched by: display name, given + family, or user name."""
+    family_name: str | None = None,
+) -> str:
+    """The folded name members are listed and searched by: display name, else given + family, else user name."""
+    name = display_name or " ".join(p for p in (given_name, family_name) if p)
+    return fold(name or user_name)[:255]
 
 
 class Member(Base):

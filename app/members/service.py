@@ -20,7 +20,7 @@ from app.errors import (
     VersionMismatch,
 )
 from app.groups.repository import GroupRepository
-from app.members.models import Member, MemberEmail, MemberPhone
+from app.members.models import Member, MemberEmail, MemberPhone, member_sort_key
 from app.members.profile import SCALAR_FIELDS, ChangeReport, ContactValue, MemberProfile
 from app.members.repository import MemberRepository
 from app.orm import fold, utcnow
@@ -428,8 +428,12 @@ def _email(value: str) -> str:
 
 
 def _sort_key(member: Member) -> str:
-    name = member.display_name or " ".join(p for p in (member.given_name, member.family_name) if p)
-    return fold(name or member.user_name)[:255]
+    return member_sort_key(
+        user_name=member.user_name,
+        display_name=member.display_name,
+        given_name=member.given_name,
+        family_name=member.family_name,
+    )
 
 
 def _touch(member: Member) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.actor import Actor
 from app.enums import MemberStatus, Plan, Role, TimezoneSource
 from app.errors import Forbidden, InvalidValue, WorkspaceNotFound
-from app.members.models import Member, MemberEmail
+from app.members.models import Member, MemberEmail, member_sort_key
 from app.orm import fold
 from app.scim_settings import service as scim_settings
 from app.secrets import new_public_key
@@ -56,7 +56,7 @@ def create_workspace(
         status=MemberStatus.ACTIVE,
         timezone=workspace.default_timezone,
         timezone_source=TimezoneSource.DEFAULT,
-        sort_key=fold(owner_name or owner_email),
+        sort_key=member_sort_key(user_name=owner_email, display_name=owner_name),
         emails=[
             MemberEmail(
                 workspace_id=workspace.id,
