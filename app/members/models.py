@@ -18,10 +18,10 @@ def member_sort_key(
     *,
     user_name: str,
     display_name: str | None = None,
-    """The folded name members are listed and searched by: display name, given + family, or user name."""
+    given_name: str | None = None,
     family_name: str | None = None,
 ) -> str:
-    """The folded name members are listed and searched by: display name, else given + family, else user name."""
+    """The folded name members are listed and searched by: display name, given + family, or user name."""
     name = display_name or " ".join(p for p in (given_name, family_name) if p)
     return fold(name or user_name)[:255]
 
